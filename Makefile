@@ -1,0 +1,78 @@
+# cx: build, test, install.  See README.md.
+#
+#   make                 build every program into bin/
+#   make check           unit tests for lib/, then every command-line case
+#   make asan            the whole suite under ASan + UBSan (separate build dir)
+#   make install PREFIX=/usr/local DESTDIR=
+#   make demo            ingest the bundled sample and show what cx makes of it
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+VERSION := 0.1.0
+
+BUILD   ?= build
+CC      ?= cc
+OPT     ?= -O2
+WARN    := -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wvla
+CFLAGS  ?= $(OPT) -g
+PKGS    := libpcre2-8 gsl zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcre2-8 -lgsl -lgslcblas -lz)
+# libcsv ships no .pc file on Debian.
+LIBS    := -lcsv $(PKG_LIBS) -lm
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DCX_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ilib
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+PROGS   := $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%)
+UNIT_SRC := $(sort $(wildcard testdata/unit/test_*.c))
+UNITS   := $(UNIT_SRC:testdata/unit/%.c=$(BUILD)/unit/%)
+
+all: $(PROGS)
+	@mkdir -p bin && for p in $(PROGS); do ln -sf ../$$p bin/; done
+
+$(BUILD)/lib/%.o: lib/%.c lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcx.a: $(LIB_OBJ)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/libcx.a lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcx.a $(LIBS) $(LDFLAGS)
+
+$(BUILD)/unit/%: testdata/unit/%.c $(BUILD)/libcx.a lib/*.h testdata/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcx.a $(LIBS) $(LDFLAGS)
+
+units: $(UNITS)
+
+check: all units
+	@scripts/check-deps --quiet
+	@fail=0; for u in $(UNITS); do $$u || fail=1; done; \
+	scripts/run-cases --bin $(BUILD)/bin testdata/cases || fail=1; \
+	exit $$fail
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang OPT=-O1 \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" check-only
+
+check-only: $(PROGS) $(UNITS)
+	@fail=0; for u in $(UNITS); do $$u || fail=1; done; \
+	scripts/run-cases --bin $(BUILD)/bin testdata/cases || fail=1; \
+	exit $$fail
+
+deps:
+	scripts/install-deps
+
+clean:
+	rm -rf build build-asan bin
+
+.PHONY: all units check asan check-only deps clean install demo lint

@@ -1,0 +1,186 @@
+#include "opt.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cxtime.h"
+#include "err.h"
+
+cx_common cx_opts;
+
+enum {
+	KEY_HELP = 'h',
+	KEY_VERSION = 'V',
+	KEY_OUTPUT = 'o',
+	KEY_TZ = 0x1000,
+	KEY_LIST = 0x1001,
+};
+
+static const cx_option common_options[] = {
+	{ "output", KEY_OUTPUT, "FILE", "write to FILE atomically (temporary file, then rename)" },
+	{ "tz", KEY_TZ, "ZONE", "time zone (IANA name such as Asia/Shanghai); default $TZ, else UTC" },
+	{ "help", KEY_HELP, NULL, "show this help and exit" },
+	{ "version", KEY_VERSION, NULL, "show the version and exit" },
+	{ NULL, 0, NULL, NULL },
+};
+
+void cx_usage_error(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", cx_progname, msg,
+		cx_progname);
+	exit(CX_EXIT_USAGE);
+}
+
+static int is_common_used(const cx_command *cmd, const cx_option *o)
+{
+	return o->key != KEY_TZ || cmd->uses_tz;
+}
+
+static void print_option(FILE *f, const cx_option *o)
+{
+	char left[64];
+	int n;
+	if (o->key > 0 && o->key < 256)
+		n = snprintf(left, sizeof left, "  -%c, --%s%s%s", o->key, o->name,
+			     o->arg ? " " : "", o->arg ? o->arg : "");
+	else
+		n = snprintf(left, sizeof left, "      --%s%s%s", o->name, o->arg ? " " : "",
+			     o->arg ? o->arg : "");
+	if (n < 0)
+		return;
+	if (n < 28)
+		fprintf(f, "%-28s%s\n", left, o->help);
+	else
+		fprintf(f, "%s\n%28s%s\n", left, "", o->help);
+}
+
+static void help(const cx_command *cmd)
+{
+	printf("Usage: %s %s\n%s\n\n", cmd->name, cmd->synopsis, cmd->summary);
+	for (const cx_option *o = cmd->options; o->name; o++)
+		print_option(stdout, o);
+	for (const cx_option *o = common_options; o->name; o++)
+		if (is_common_used(cmd, o))
+			print_option(stdout, o);
+	if (cmd->more)
+		printf("\n%s", cmd->more);
+	printf("\nExit status: 0 success, 1 %s, 2 usage error, 3 bad input data, 4 I/O error.\n"
+	       "Full documentation: man %s; the stream format: man 7 cx.\n",
+	       "condition defined by the program (see its manual)", cmd->name);
+}
+
+/* One line per option: "-s --long ARG" or "--long", for the completion
+ * generator and the man-page check. */
+static void list_options(const cx_command *cmd)
+{
+	const cx_option *tables[] = { cmd->options, common_options };
+	for (size_t t = 0; t < 2; t++)
+		for (const cx_option *o = tables[t]; o->name; o++) {
+			if (t == 1 && !is_common_used(cmd, o))
+				continue;
+			if (o->key > 0 && o->key < 256)
+				printf("-%c ", o->key);
+			printf("--%s%s%s\n", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		}
+}
+
+static void add_long(struct option *lo, size_t *n, const cx_option *o)
+{
+	lo[*n].name = o->name;
+	lo[*n].has_arg = o->arg ? required_argument : no_argument;
+	lo[*n].flag = NULL;
+	lo[*n].val = o->key;
+	(*n)++;
+}
+
+void cx_parse_options(const cx_command *cmd, int argc, char **argv,
+		      void (*handle)(int key, const char *arg, void *ctx), void *ctx)
+{
+	size_t count = 0;
+	for (const cx_option *o = cmd->options; o->name; o++)
+		count++;
+	struct option *lo = cx_calloc(count + 8, sizeof *lo);
+	cx_buf shorts = CX_BUF_INIT;
+	/* "-": operands come back in order as key 1; ":" : we report errors. */
+	cx_buf_adds(&shorts, "-:");
+	size_t n = 0;
+	const cx_option *tables[] = { cmd->options, common_options };
+	for (size_t t = 0; t < 2; t++)
+		for (const cx_option *o = tables[t]; o->name; o++) {
+			if (t == 1 && !is_common_used(cmd, o))
+				continue;
+			add_long(lo, &n, o);
+			if (o->key > 0 && o->key < 256) {
+				cx_buf_addc(&shorts, (char)o->key);
+				if (o->arg)
+					cx_buf_addc(&shorts, ':');
+			}
+		}
+	static const cx_option list = { "list-options", KEY_LIST, NULL, "" };
+	add_long(lo, &n, &list);
+
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, shorts.p, lo, NULL)) != -1) {
+		switch (c) {
+		case KEY_HELP:
+			help(cmd);
+			exit(CX_EXIT_OK);
+		case KEY_VERSION:
+			printf("%s (cx) %s\n", cmd->name, CX_VERSION);
+			exit(CX_EXIT_OK);
+		case KEY_LIST:
+			list_options(cmd);
+			exit(CX_EXIT_OK);
+		case KEY_OUTPUT:
+			cx_opts.output = optarg;
+			break;
+		case KEY_TZ:
+			cx_opts.tz = optarg;
+			break;
+		case '?':
+			if (optopt)
+				cx_usage_error("unknown option '-%c'", optopt);
+			cx_usage_error("unknown option '%s'", argv[optind - 1]);
+		case ':':
+			if (optopt && optopt < 256)
+				cx_usage_error("option '-%c' needs an argument", optopt);
+			cx_usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			handle(c, optarg, ctx);
+		}
+	}
+	/* getopt stops at "--"; what follows are all operands. */
+	for (int i = optind; i < argc; i++)
+		handle(CX_OPT_FILE, argv[i], ctx);
+	free(lo);
+	cx_buf_free(&shorts);
+
+	if (cmd->uses_tz) {
+		cx_buf err = CX_BUF_INIT;
+		if (cx_tz_set(cx_opts.tz, &err) < 0)
+			cx_usage_error("%s", err.p ? err.p : "bad time zone");
+		cx_buf_free(&err);
+	}
+}
+
+long long cx_opt_int(const char *opt, const char *arg, long long min, long long max)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max)
+		cx_usage_error("option '%s' takes a whole number from %lld to %lld, not '%s'", opt,
+			       min, max, arg);
+	return v;
+}

@@ -1,0 +1,66 @@
+/*
+ * output: buffered, checked, atomic writing.
+ *
+ * The last stage of every cx program.  Bytes collect in a large buffer
+ * (CX_OUTPUT_BUFFER) and go out in few write(2) calls.  Writing to a closed
+ * pipe (cx-... | head) ends the program quietly with status 0, as cx.7
+ * promises; any other write error (ENOSPC, EIO, /dev/full) is reported and
+ * ends it with status 4.
+ *
+ * With a path (-o FILE) the bytes go to a temporary file beside FILE,
+ * which cx_output_close() fsyncs and renames over FILE: a reader, or a cron
+ * job killed half-way, sees the old file or the new one, never half of one.
+ * The temporary file is removed if the program dies (cx_die, SIGINT,
+ * SIGTERM, SIGHUP) before that.
+ *
+ * cx_out_field() writes a value in the stream's escaped form (\t \n \r \\);
+ * cx_out_raw() writes bytes as they are.  The cx_output owns its buffer.
+ */
+#ifndef CX_OUTPUT_H
+#define CX_OUTPUT_H
+
+#include <stddef.h>
+#include <string.h>
+
+#define CX_OUTPUT_BUFFER (256 * 1024)
+
+typedef struct cx_output {
+	char *buf;
+	size_t len;
+	int fd;
+	char *path;	/* final name with -o, else NULL */
+	char *tmp;	/* temporary name while writing, else NULL */
+	int line_buffered;	/* flush after each record (streaming mode) */
+} cx_output;
+
+/* path NULL or "-": standard output. */
+cx_output *cx_output_open(const char *path);
+/* Flush, and for a file: fsync, rename into place.  Dies on error. */
+void cx_output_close(cx_output *o);
+void cx_output_flush(cx_output *o);
+
+void cx_out_raw(cx_output *o, const void *p, size_t n);
+/* A field value, escaped for the record stream. */
+void cx_out_field(cx_output *o, const char *p, size_t n);
+
+static inline void cx_out_c(cx_output *o, char c)
+{
+	if (o->len == CX_OUTPUT_BUFFER)
+		cx_output_flush(o);
+	o->buf[o->len++] = c;
+}
+
+static inline void cx_out_s(cx_output *o, const char *s)
+{
+	cx_out_raw(o, s, strlen(s));
+}
+
+/* End a record: '\n', and a flush when line-buffered. */
+static inline void cx_out_eol(cx_output *o)
+{
+	cx_out_c(o, '\n');
+	if (o->line_buffered)
+		cx_output_flush(o);
+}
+
+#endif

@@ -1,0 +1,265 @@
+#include "stream.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+size_t cx_unescape(cx_buf *dst, const char *src, size_t n)
+{
+	const char *p = src, *e = src + n;
+	while (p < e) {
+		const char *bs = memchr(p, '\\', (size_t)(e - p));
+		if (!bs) {
+			cx_buf_add(dst, p, (size_t)(e - p));
+			break;
+		}
+		cx_buf_add(dst, p, (size_t)(bs - p));
+		if (bs + 1 == e)
+			return (size_t)(bs - src) + 1;
+		switch (bs[1]) {
+		case 't': cx_buf_addc(dst, '\t'); break;
+		case 'n': cx_buf_addc(dst, '\n'); break;
+		case 'r': cx_buf_addc(dst, '\r'); break;
+		case '\\': cx_buf_addc(dst, '\\'); break;
+		default: return (size_t)(bs - src) + 1;
+		}
+		p = bs + 2;
+	}
+	return 0;
+}
+
+static _Noreturn void bad_escape(cx_reader *r, const char *field, const char *p, size_t n,
+				 size_t at)
+{
+	size_t show = n - (at - 1) >= 2 ? 2 : 1;
+	cx_die_at(CX_EXIT_DATA, r->file, r->line,
+		  "field '%s': invalid escape '%.*s' (only \\t \\n \\r \\\\ are defined)", field,
+		  (int)show, p + at - 1);
+}
+
+/* Split line into r->f; returns the number of fields found (it keeps
+ * counting past nfields, storing only what fits). */
+static size_t split(cx_reader *r, const char *p, size_t n, size_t cap)
+{
+	const char *e = p + n;
+	size_t k = 0;
+	for (;;) {
+		const char *t = memchr(p, '\t', (size_t)(e - p));
+		const char *end = t ? t : e;
+		if (k < cap) {
+			r->f[k].p = p;
+			r->f[k].n = (size_t)(end - p);
+		}
+		k++;
+		if (!t)
+			return k;
+		p = t + 1;
+	}
+}
+
+static int read_line(cx_reader *r, const char **p, size_t *n)
+{
+	if (!cx_input_line(r->in, p, n))
+		return 0;
+	r->line = cx_input_lineno(r->in);
+	if (*n && (*p)[*n - 1] == '\r')
+		(*n)--;
+	return 1;
+}
+
+static const char *list_names(const cx_reader *r, cx_buf *b)
+{
+	for (size_t i = 0; i < r->nfields; i++) {
+		if (i)
+			cx_buf_adds(b, ", ");
+		cx_buf_adds(b, r->names[i]);
+	}
+	return b->p ? b->p : "";
+}
+
+/* Read the header of the current input.  For the first input it becomes
+ * the stream's header; later ones must match it. */
+static void read_header(cx_reader *r)
+{
+	const char *p;
+	size_t n;
+	if (!read_line(r, &p, &n))
+		cx_die_at(CX_EXIT_DATA, r->file, 0, "empty input: expected a header line");
+	if (!r->names) {
+		size_t k = split(r, p, n, 0);
+		r->f = cx_calloc(k, sizeof *r->f);
+		split(r, p, n, k);
+		r->nfields = k;
+		r->names = cx_calloc(k, sizeof *r->names);
+		cx_buf b = CX_BUF_INIT;
+		for (size_t i = 0; i < k; i++) {
+			cx_buf_reset(&b);
+			size_t bad = cx_unescape(&b, r->f[i].p, r->f[i].n);
+			if (bad)
+				bad_escape(r, "(header)", r->f[i].p, r->f[i].n, bad);
+			if (b.len == 0)
+				cx_die_at(CX_EXIT_DATA, r->file, r->line,
+					  "header: field %zu has an empty name", i + 1);
+			r->names[i] = cx_strndup(b.p, b.len);
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(r->names[j], r->names[i]))
+					cx_die_at(CX_EXIT_DATA, r->file, r->line,
+						  "header: duplicate field name '%s' (fields %zu and %zu)",
+						  r->names[i], j + 1, i + 1);
+		}
+		cx_buf_free(&b);
+		return;
+	}
+	size_t k = split(r, p, n, r->nfields);
+	int same = k == r->nfields;
+	for (size_t i = 0; same && i < k; i++) {
+		cx_buf b = CX_BUF_INIT;
+		cx_unescape(&b, r->f[i].p, r->f[i].n);
+		same = b.len == strlen(r->names[i]) && !memcmp(b.p, r->names[i], b.len);
+		cx_buf_free(&b);
+	}
+	if (!same)
+		cx_die_at(CX_EXIT_DATA, r->file, r->line,
+			  "header differs from the header of '%s'; inputs must have the same fields",
+			  r->first_file);
+}
+
+static void open_input(cx_reader *r, const char *path)
+{
+	r->in = cx_input_open(path, NULL);
+	r->file = cx_input_name(r->in);
+	r->line = 0;
+	read_header(r);
+}
+
+cx_reader *cx_reader_open(char **paths, size_t npaths)
+{
+	cx_reader *r = cx_calloc(1, sizeof *r);
+	static char *stdin_only[] = { "-" };
+	if (npaths == 0) {
+		paths = stdin_only;
+		npaths = 1;
+	}
+	r->paths = paths;
+	r->npaths = npaths;
+	r->next_path = 1;
+	open_input(r, paths[0]);
+	r->first_file = r->file;
+	return r;
+}
+
+void cx_reader_close(cx_reader *r)
+{
+	if (!r)
+		return;
+	cx_input_close(r->in);
+	for (size_t i = 0; i < r->nfields; i++)
+		free(r->names[i]);
+	free(r->names);
+	free(r->f);
+	free(r);
+}
+
+int cx_reader_next(cx_reader *r)
+{
+	const char *p;
+	size_t n;
+	while (!read_line(r, &p, &n)) {
+		if (r->next_path >= r->npaths)
+			return 0;
+		cx_input_close(r->in);
+		open_input(r, r->paths[r->next_path++]);
+	}
+	size_t k = split(r, p, n, r->nfields);
+	if (k != r->nfields)
+		cx_die_at(CX_EXIT_DATA, r->file, r->line, "expected %zu fields, found %zu", r->nfields,
+			  k);
+	r->records++;
+	return 1;
+}
+
+cx_slice cx_reader_line(const cx_reader *r)
+{
+	cx_slice s = { r->f[0].p, 0 };
+	const cx_slice *last = &r->f[r->nfields - 1];
+	s.n = (size_t)(last->p + last->n - s.p);
+	return s;
+}
+
+int cx_reader_find(const cx_reader *r, const char *name)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!strcmp(r->names[i], name))
+			return (int)i;
+	return -1;
+}
+
+size_t cx_reader_need(const cx_reader *r, const char *name)
+{
+	int i = cx_reader_find(r, name);
+	if (i < 0) {
+		cx_buf b = CX_BUF_INIT;
+		cx_die(CX_EXIT_USAGE, "no field '%s' in the header of %s; fields are: %s", name,
+		       r->first_file, list_names(r, &b));
+	}
+	return (size_t)i;
+}
+
+char **cx_split_list(const char *list, size_t *n)
+{
+	size_t cap = 4, k = 0;
+	char **v = cx_malloc(cap * sizeof *v);
+	cx_buf b = CX_BUF_INIT;
+	for (const char *p = list;; p++) {
+		if (*p == '\\' && p[1] == ',') {
+			cx_buf_addc(&b, ',');
+			p++;
+			continue;
+		}
+		if (*p == ',' || *p == '\0') {
+			if (k == cap)
+				v = cx_realloc(v, (cap *= 2) * sizeof *v);
+			v[k++] = cx_strndup(b.p ? b.p : "", b.len);
+			cx_buf_reset(&b);
+			if (!*p)
+				break;
+			continue;
+		}
+		cx_buf_addc(&b, *p);
+	}
+	cx_buf_free(&b);
+	*n = k;
+	return v;
+}
+
+void cx_free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+size_t *cx_reader_need_list(const cx_reader *r, const char *list, size_t *n)
+{
+	char **names = cx_split_list(list, n);
+	size_t *idx = cx_malloc(*n * sizeof *idx);
+	for (size_t i = 0; i < *n; i++)
+		idx[i] = cx_reader_need(r, names[i]);
+	cx_free_list(names, *n);
+	return idx;
+}
+
+cx_slice cx_rec_get(cx_reader *r, size_t i, cx_buf *scratch)
+{
+	cx_slice s = r->f[i];
+	if (!memchr(s.p, '\\', s.n))
+		return s;
+	cx_buf_reset(scratch);
+	size_t bad = cx_unescape(scratch, s.p, s.n);
+	if (bad)
+		bad_escape(r, r->names[i], s.p, s.n, bad);
+	s.p = scratch->p;
+	s.n = scratch->len;
+	return s;
+}
