@@ -76,6 +76,7 @@ int main(int argc, char **argv)
 		cx_usage_error("unknown format '%s' (one of: table, tsv, csv, jsonl, markdown)", a.to);
 
 	cx_reader *r = cx_reader_open(a.files, a.nfiles);
+	cx_format_set_source(fmt, r);
 	size_t nsel = r->nfields, *sel = NULL;
 	char **names = r->names;
 	if (a.fields) {

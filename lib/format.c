@@ -17,6 +17,7 @@ struct cx_format {
 	cx_buf val;		/* scratch for one unescaped value */
 	cx_buf line;		/* scratch for one output record */
 	/* table and markdown: every cell, NUL-separated, in an arena */
+	const cx_reader *src;	/* for messages about bad escapes, or NULL */
 	cx_buf cells;
 	size_t *cell_off;	/* start of each cell in cells */
 	size_t ncells, cell_cap;
@@ -31,14 +32,35 @@ struct writer {
 	void (*end)(cx_format *f);
 };
 
-static cx_slice unescaped(cx_format *f, cx_slice s)
+static _Noreturn void bad_escape(const cx_format *f, size_t col)
 {
+	const char *file = f->src ? f->src->file : NULL;
+	long line = f->src ? f->src->line : 0;
+	cx_bad_escape(file, line, f->names[col]);
+}
+
+static cx_slice unescaped(cx_format *f, const cx_slice *v, size_t col)
+{
+	cx_slice s = v[col];
 	if (!memchr(s.p, '\\', s.n))
 		return s;
 	cx_buf_reset(&f->val);
-	cx_unescape(&f->val, s.p, s.n);
+	if (cx_unescape(&f->val, s.p, s.n))
+		bad_escape(f, col);
 	cx_slice u = { f->val.p, f->val.len };
 	return u;
+}
+
+/* The formats that pass fields through in escaped form still refuse a
+ * bad escape, so that every format agrees on what a valid stream is. */
+static void check_escapes(cx_format *f, const cx_slice *v, size_t col)
+{
+	const char *p = v[col].p, *e = p + v[col].n;
+	while ((p = memchr(p, '\\', (size_t)(e - p))) != NULL) {
+		if (p + 1 == e || (p[1] != 't' && p[1] != 'n' && p[1] != 'r' && p[1] != '\\'))
+			bad_escape(f, col);
+		p += 2;
+	}
 }
 
 /* --- tsv: the stream itself --- */
@@ -59,6 +81,7 @@ static void tsv_row(cx_format *f, const cx_slice *v)
 	for (size_t i = 0; i < f->nfields; i++) {
 		if (i)
 			cx_out_c(f->o, '\t');
+		check_escapes(f, v, i);
 		cx_out_raw(f->o, v[i].p, v[i].n);
 	}
 	cx_out_eol(f->o);
@@ -109,7 +132,7 @@ static void csv_row(cx_format *f, const cx_slice *v)
 	for (size_t i = 0; i < f->nfields; i++) {
 		if (i)
 			cx_out_c(f->o, ',');
-		cx_slice u = unescaped(f, v[i]);
+		cx_slice u = unescaped(f, v, i);
 		cx_csv_put(f->o, u.p, u.n);
 	}
 	csv_eol(f);
@@ -127,7 +150,7 @@ static void jsonl_row(cx_format *f, const cx_slice *v)
 			cx_buf_addc(b, ',');
 		cx_json_put_string(b, f->names[i], strlen(f->names[i]));
 		cx_buf_addc(b, ':');
-		cx_slice u = unescaped(f, v[i]);
+		cx_slice u = unescaped(f, v, i);
 		if (u.n == 0)
 			cx_buf_adds(b, "null");
 		else if (f->opts.numbers && cx_json_is_number(u.p, u.n))
@@ -204,14 +227,16 @@ static void table_row(cx_format *f, const cx_slice *v)
 {
 	/* Escaped form on purpose: a newline shown as \n keeps rows on one
 	 * terminal line. */
-	for (size_t i = 0; i < f->nfields; i++)
+	for (size_t i = 0; i < f->nfields; i++) {
+		check_escapes(f, v, i);
 		keep_cell(f, i, v[i].p, v[i].n);
+	}
 }
 
 static void markdown_row(cx_format *f, const cx_slice *v)
 {
 	for (size_t i = 0; i < f->nfields; i++) {
-		cx_slice u = unescaped(f, v[i]);
+		cx_slice u = unescaped(f, v, i);
 		cx_buf_reset(&f->line);
 		for (size_t k = 0; k < u.n; k++) {
 			char c = u.p[k];
@@ -331,6 +356,11 @@ void cx_format_header(cx_format *f, char *const *names, size_t n)
 		f->names[i] = cx_strdup(names[i]);
 	if (f->w->header)
 		f->w->header(f);
+}
+
+void cx_format_set_source(cx_format *f, const cx_reader *r)
+{
+	f->src = r;
 }
 
 void cx_format_row(cx_format *f, const cx_slice *fields, size_t n)

@@ -42,6 +42,9 @@ const cx_format_kind *cx_format_kind_at(size_t i);
 /* NULL if name is not a known format. */
 cx_format *cx_format_new(const char *name, cx_output *o, const cx_format_opts *opts);
 void cx_format_header(cx_format *f, char *const *names, size_t n);
+/* Name the reader whose file and line messages about bad data should
+ * give (optional). */
+void cx_format_set_source(cx_format *f, const cx_reader *r);
 void cx_format_row(cx_format *f, const cx_slice *fields, size_t n);
 /* Writes what was held back (table, markdown) and frees the writer. */
 void cx_format_end(cx_format *f);

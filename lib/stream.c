@@ -29,13 +29,11 @@ size_t cx_unescape(cx_buf *dst, const char *src, size_t n)
 	return 0;
 }
 
-static _Noreturn void bad_escape(cx_reader *r, const char *field, const char *p, size_t n,
-				 size_t at)
+void cx_bad_escape(const char *file, long line, const char *field)
 {
-	size_t show = n - (at - 1) >= 2 ? 2 : 1;
-	cx_die_at(CX_EXIT_DATA, r->file, r->line,
-		  "field '%s': invalid escape '%.*s' (only \\t \\n \\r \\\\ are defined)", field,
-		  (int)show, p + at - 1);
+	cx_die_at(CX_EXIT_DATA, file, line,
+		  "field '%s': invalid escape (a backslash must be followed by t, n, r or a backslash)",
+		  field);
 }
 
 /* Split line into r->f; returns the number of fields found (it keeps
@@ -97,7 +95,7 @@ static void read_header(cx_reader *r)
 			cx_buf_reset(&b);
 			size_t bad = cx_unescape(&b, r->f[i].p, r->f[i].n);
 			if (bad)
-				bad_escape(r, "(header)", r->f[i].p, r->f[i].n, bad);
+				cx_bad_escape(r->file, r->line, "(header)");
 			if (b.len == 0)
 				cx_die_at(CX_EXIT_DATA, r->file, r->line,
 					  "header: field %zu has an empty name", i + 1);
@@ -256,9 +254,8 @@ cx_slice cx_rec_get(cx_reader *r, size_t i, cx_buf *scratch)
 	if (!memchr(s.p, '\\', s.n))
 		return s;
 	cx_buf_reset(scratch);
-	size_t bad = cx_unescape(scratch, s.p, s.n);
-	if (bad)
-		bad_escape(r, r->names[i], s.p, s.n, bad);
+	if (cx_unescape(scratch, s.p, s.n))
+		cx_bad_escape(r->file, r->line, r->names[i]);
 	s.p = scratch->p;
 	s.n = scratch->len;
 	return s;

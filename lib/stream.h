@@ -75,6 +75,9 @@ cx_slice cx_rec_get(cx_reader *r, size_t i, cx_buf *scratch);
  * escape in src. */
 size_t cx_unescape(cx_buf *dst, const char *src, size_t n);
 
+/* Die (status 3) for a bad escape sequence in field of FILE:LINE. */
+_Noreturn void cx_bad_escape(const char *file, long line, const char *field);
+
 /* Split a comma list into a malloc'd array of malloc'd names ('\,' keeps a
  * comma).  Used for -f lists and similar. */
 char **cx_split_list(const char *list, size_t *n);
