@@ -53,11 +53,11 @@ $(BUILD)/unit/%: testdata/unit/%.c $(BUILD)/libcx.a lib/*.h testdata/unit/unit.h
 
 units: $(UNITS)
 
-check: all units
+check: check-deps all units
+	@scripts/run-tests $(BUILD)
+
+check-deps:
 	@scripts/check-deps --quiet
-	@fail=0; for u in $(UNITS); do $$u || fail=1; done; \
-	scripts/run-cases --bin $(BUILD)/bin testdata/cases || fail=1; \
-	exit $$fail
 
 asan:
 	$(MAKE) BUILD=build-asan CC=clang OPT=-O1 \
@@ -65,14 +65,25 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined" check-only
 
 check-only: $(PROGS) $(UNITS)
-	@fail=0; for u in $(UNITS); do $$u || fail=1; done; \
-	scripts/run-cases --bin $(BUILD)/bin testdata/cases || fail=1; \
-	exit $$fail
+	@scripts/run-tests $(BUILD)
 
 deps:
-	scripts/install-deps
+	sh scripts/install-deps
+
+demo: all
+	@scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 completions/cx.bash $(DESTDIR)$(BASHCOMPDIR)/cx
+	for p in $(PROGS:$(BUILD)/bin/%=%); do [ $$p = cx ] || ln -sf cx $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+	install -m 644 completions/_cx $(DESTDIR)$(ZSHCOMPDIR)/_cx
 
 clean:
 	rm -rf build build-asan bin
 
-.PHONY: all units check asan check-only deps clean install demo lint
+.PHONY: all units check check-deps asan check-only deps clean install demo
