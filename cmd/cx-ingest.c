@@ -48,6 +48,7 @@ struct args {
 	int from_set;
 	cx_from from;
 	long skip;
+	const char *dangling;	/* a per-file option given after the last file */
 };
 
 static void handle(int key, const char *arg, void *ctx)
@@ -56,6 +57,7 @@ static void handle(int key, const char *arg, void *ctx)
 	cx_ingest_conf *c = &a->conf;
 	switch (key) {
 	case CX_OPT_FILE: {
+		a->dangling = NULL;
 		cx_ingest_input *in = &a->inputs[a->ninputs++];
 		in->path = arg;
 		in->source = a->source;
@@ -73,11 +75,15 @@ static void handle(int key, const char *arg, void *ctx)
 		if (cx_from_parse(arg, &a->from) < 0)
 			cx_usage_error("unknown input format '%s' (csv, tsv or jsonl)", arg);
 		a->from_set = 1;
+		a->dangling = "--from";
 		break;
-	case OPT_SOURCE: a->source = arg; break;
-	case OPT_ENCODING: a->encoding = arg; break;
-	case OPT_SKIP: a->skip = (long)cx_opt_int("--skip", arg, 0, 1000000); break;
-	case OPT_JSON_FIELDS: a->json_fields = arg; break;
+	case OPT_SOURCE: a->source = arg; a->dangling = "--source"; break;
+	case OPT_ENCODING: a->encoding = arg; a->dangling = "--encoding"; break;
+	case OPT_SKIP:
+		a->skip = (long)cx_opt_int("--skip", arg, 0, 1000000);
+		a->dangling = "--skip";
+		break;
+	case OPT_JSON_FIELDS: a->json_fields = arg; a->dangling = "--fields"; break;
 	case 'm': cx_ingest_add_map(c, arg, "--map", 0); break;
 	case OPT_MAP_FILE: cx_ingest_read_map_file(c, arg); break;
 	case 'r': c->require = arg; break;
@@ -105,6 +111,8 @@ int main(int argc, char **argv)
 	struct args a = { .conf = { .time_fields = NULL } };
 	a.inputs = cx_calloc((size_t)argc + 1, sizeof *a.inputs);
 	cx_parse_options(&cmd, argc, argv, handle, &a);
+	if (a.dangling && a.ninputs > 0)
+		cx_usage_error("%s applies to the files after it, and none follows", a.dangling);
 	if (a.ninputs == 0) {
 		cx_ingest_input *in = &a.inputs[a.ninputs++];
 		in->path = "-";

@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 		return CX_EXIT_OK;
 	}
 	if (!strcmp(cmd, "--list-options")) {
-		puts("--help\n--version");
+		puts("-h --help\n-V --version");
 		return CX_EXIT_OK;
 	}
 	if (!strcmp(cmd, "commands"))

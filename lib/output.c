@@ -11,24 +11,33 @@
 #include "buf.h"
 #include "err.h"
 
-/* The temporary file to remove if we die; one -o per program. */
-static volatile sig_atomic_t have_tmp;
-static char *tmp_to_remove;
+/* Temporary files to remove if we die: -o, --rejects, a state file. */
+#define MAX_TMP 8
+static char *tmp_files[MAX_TMP];
+static volatile sig_atomic_t ntmp;
 
 static void remove_tmp(void)
 {
-	if (have_tmp && tmp_to_remove) {
-		unlink(tmp_to_remove);
-		have_tmp = 0;
-	}
+	for (int i = 0; i < ntmp; i++)
+		if (tmp_files[i])
+			unlink(tmp_files[i]);
+	ntmp = 0;
+}
+
+static void forget_tmp(const char *path)
+{
+	for (int i = 0; i < ntmp; i++)
+		if (tmp_files[i] == path)
+			tmp_files[i] = NULL;
 }
 
 static void on_signal(int sig)
 {
 	/* unlink(2) is async-signal-safe; then die of the same signal so the
 	 * parent sees what happened. */
-	if (have_tmp)
-		unlink(tmp_to_remove);
+	for (int i = 0; i < ntmp; i++)
+		if (tmp_files[i])
+			unlink(tmp_files[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -70,10 +79,14 @@ cx_output *cx_output_open(const char *path)
 	umask(um);
 	fchmod(o->fd, 0666 & ~um);
 	o->tmp = t.p;
-	tmp_to_remove = o->tmp;
-	have_tmp = 1;
-	cx_atdie(remove_tmp);
-	catch_signals();
+	if (ntmp == MAX_TMP)
+		cx_die(CX_EXIT_IO, "too many output files");
+	tmp_files[ntmp] = o->tmp;
+	ntmp = ntmp + 1;
+	if (ntmp == 1) {
+		cx_atdie(remove_tmp);
+		catch_signals();
+	}
 	return o;
 }
 
@@ -156,7 +169,7 @@ void cx_output_close(cx_output *o)
 		if (rename(o->tmp, o->path) < 0)
 			cx_die(CX_EXIT_IO, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
 			       strerror(errno));
-		have_tmp = 0;
+		forget_tmp(o->tmp);
 		free(o->tmp);
 		free(o->path);
 	} else if (o->fd == 1) {

@@ -242,8 +242,13 @@ size_t *cx_reader_need_list(const cx_reader *r, const char *list, size_t *n)
 {
 	char **names = cx_split_list(list, n);
 	size_t *idx = cx_malloc(*n * sizeof *idx);
-	for (size_t i = 0; i < *n; i++)
+	for (size_t i = 0; i < *n; i++) {
 		idx[i] = cx_reader_need(r, names[i]);
+		/* A field twice would make a header the next program refuses. */
+		for (size_t j = 0; j < i; j++)
+			if (idx[j] == idx[i])
+				cx_die(CX_EXIT_USAGE, "field '%s' is listed twice", names[i]);
+	}
 	cx_free_list(names, *n);
 	return idx;
 }
