@@ -87,7 +87,15 @@ int main(int argc, char **argv)
 	}
 	cx_format_header(fmt, names, nsel);
 	cx_slice *picked = sel ? cx_calloc(nsel, sizeof *picked) : NULL;
+	int whole_lines = !sel && cx_format_takes_lines(fmt);
+	if (whole_lines)
+		cx_reader_split(r, 0);
 	while (cx_reader_next(r)) {
+		if (whole_lines) {
+			cx_reader_check_escapes(r);
+			cx_format_line(fmt, cx_reader_line(r));
+			continue;
+		}
 		if (!sel) {
 			cx_format_row(fmt, r->f, nsel);
 			continue;

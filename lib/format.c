@@ -369,6 +369,17 @@ void cx_format_row(cx_format *f, const cx_slice *fields, size_t n)
 	f->w->row(f, fields);
 }
 
+int cx_format_takes_lines(const cx_format *f)
+{
+	return f->w->row == tsv_row;
+}
+
+void cx_format_line(cx_format *f, cx_slice line)
+{
+	cx_out_raw(f->o, line.p, line.n);
+	cx_out_eol(f->o);
+}
+
 void cx_format_end(cx_format *f)
 {
 	if (f->w->end)

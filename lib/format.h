@@ -46,6 +46,12 @@ void cx_format_header(cx_format *f, char *const *names, size_t n);
  * give (optional). */
 void cx_format_set_source(cx_format *f, const cx_reader *r);
 void cx_format_row(cx_format *f, const cx_slice *fields, size_t n);
+/* 1 if the format writes a record's line unchanged (tsv): the caller may
+ * then hand over whole lines with cx_format_line(), after checking their
+ * escapes, and skip splitting them. */
+int cx_format_takes_lines(const cx_format *f);
+void cx_format_line(cx_format *f, cx_slice line);
+
 /* Writes what was held back (table, markdown) and frees the writer. */
 void cx_format_end(cx_format *f);
 

@@ -79,14 +79,20 @@ cx_output *cx_output_open(const char *path)
 	umask(um);
 	fchmod(o->fd, 0666 & ~um);
 	o->tmp = t.p;
-	if (ntmp == MAX_TMP)
-		cx_die(CX_EXIT_IO, "too many output files");
-	tmp_files[ntmp] = o->tmp;
-	ntmp = ntmp + 1;
-	if (ntmp == 1) {
+	static int hooked;
+	if (!hooked) {
+		hooked = 1;
 		cx_atdie(remove_tmp);
 		catch_signals();
 	}
+	int slot = 0;
+	while (slot < ntmp && tmp_files[slot])
+		slot++;
+	if (slot == MAX_TMP)
+		cx_die(CX_EXIT_IO, "more than %d output files open at once", MAX_TMP);
+	tmp_files[slot] = o->tmp;
+	if (slot == ntmp)
+		ntmp = ntmp + 1;
 	return o;
 }
 

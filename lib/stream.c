@@ -1,7 +1,11 @@
 #include "stream.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "err.h"
 
@@ -36,19 +40,54 @@ void cx_bad_escape(const char *file, long line, const char *field)
 		  field);
 }
 
-/* Split line into r->f; returns the number of fields found (it keeps
- * counting past nfields, storing only what fits). */
+/* Tabs in p[0..n).  Past the fields a program asks for, the record is
+ * only counted, and counting is the inner loop of a pass-through: 16
+ * bytes at a time where SSE2 is there (every x86-64), 8 elsewhere. */
+static size_t count_tabs(const char *p, size_t n)
+{
+	size_t c = 0, i = 0;
+#ifdef __SSE2__
+	/* Each 0xFF of the comparison subtracted from a byte counter adds
+	 * one; the counters are summed (psadbw) before they can overflow.
+	 * No popcount: x86-64 without -mpopcnt would call a library one. */
+	const __m128i tab = _mm_set1_epi8('\t'), zero = _mm_setzero_si128();
+	while (i + 16 <= n) {
+		__m128i acc = zero;
+		size_t stop = n - i >= 255 * 16 ? i + 255 * 16 : i + ((n - i) & ~(size_t)15);
+		for (; i < stop; i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, tab));
+		}
+		__m128i sum = _mm_sad_epu8(acc, zero);
+		c += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
+	}
+#else
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		w ^= 0x0909090909090909ull;	/* tab bytes become 0 */
+		w = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+		c += (size_t)__builtin_popcountll(w);
+	}
+#endif
+	for (; i < n; i++)
+		c += p[i] == '\t';
+	return c;
+}
+
+/* Split line into r->f: the first `cap` fields are stored, the rest only
+ * counted.  Returns the number of fields. */
 static size_t split(cx_reader *r, const char *p, size_t n, size_t cap)
 {
 	const char *e = p + n;
 	size_t k = 0;
 	for (;;) {
+		if (k == cap)
+			return k + count_tabs(p, (size_t)(e - p)) + 1;
 		const char *t = memchr(p, '\t', (size_t)(e - p));
 		const char *end = t ? t : e;
-		if (k < cap) {
-			r->f[k].p = p;
-			r->f[k].n = (size_t)(end - p);
-		}
+		r->f[k].p = p;
+		r->f[k].n = (size_t)(end - p);
 		k++;
 		if (!t)
 			return k;
@@ -144,6 +183,7 @@ cx_reader *cx_reader_open(char **paths, size_t npaths)
 	r->next_path = 1;
 	open_input(r, paths[0]);
 	r->first_file = r->file;
+	r->nsplit = r->nfields;
 	return r;
 }
 
@@ -169,7 +209,9 @@ int cx_reader_next(cx_reader *r)
 		cx_input_close(r->in);
 		open_input(r, r->paths[r->next_path++]);
 	}
-	size_t k = split(r, p, n, r->nfields);
+	r->rec.p = p;
+	r->rec.n = n;
+	size_t k = split(r, p, n, r->nsplit);
 	if (k != r->nfields)
 		cx_die_at(CX_EXIT_DATA, r->file, r->line, "expected %zu fields, found %zu", r->nfields,
 			  k);
@@ -179,10 +221,23 @@ int cx_reader_next(cx_reader *r)
 
 cx_slice cx_reader_line(const cx_reader *r)
 {
-	cx_slice s = { r->f[0].p, 0 };
-	const cx_slice *last = &r->f[r->nfields - 1];
-	s.n = (size_t)(last->p + last->n - s.p);
-	return s;
+	return r->rec;
+}
+
+void cx_reader_split(cx_reader *r, size_t n)
+{
+	r->nsplit = n < r->nfields ? n : r->nfields;
+}
+
+void cx_reader_check_escapes(const cx_reader *r)
+{
+	const char *p = r->rec.p, *e = p + r->rec.n;
+	while ((p = memchr(p, '\\', (size_t)(e - p))) != NULL) {
+		if (p + 1 == e || (p[1] != 't' && p[1] != 'n' && p[1] != 'r' && p[1] != '\\'))
+			cx_bad_escape(r->file, r->line,
+				      r->names[count_tabs(r->rec.p, (size_t)(p - r->rec.p))]);
+		p += 2;
+	}
 }
 
 int cx_reader_find(const cx_reader *r, const char *name)

@@ -36,6 +36,8 @@ typedef struct cx_reader {
 	char **names;		/* header, unescaped; nfields entries */
 	size_t nfields;
 	cx_slice *f;		/* current record's fields, escaped */
+	cx_slice rec;		/* current record's whole line */
+	size_t nsplit;		/* fields stored in f; the rest only counted */
 	cx_input *in;		/* current input */
 	const char *file;	/* its name, for messages */
 	long line;		/* current record's line number */
@@ -56,6 +58,15 @@ int cx_reader_next(cx_reader *r);
 
 /* The raw line of the current record (escaped, without newline). */
 cx_slice cx_reader_line(const cx_reader *r);
+
+/* Store only the first n fields of each record in f (the others are
+ * counted, so a ragged record is still an error).  A program that needs
+ * only some leading fields, or none (a pass-through), saves the work. */
+void cx_reader_split(cx_reader *r, size_t n);
+
+/* Die (status 3) if the current record has a bad escape sequence; for
+ * programs that pass records through without unescaping them. */
+void cx_reader_check_escapes(const cx_reader *r);
 
 /* Index of a field by name, or -1. */
 int cx_reader_find(const cx_reader *r, const char *name);
