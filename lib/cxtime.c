@@ -43,15 +43,50 @@ static int64_t fmod64(int64_t a, int64_t b)
 	return r < 0 ? r + b : r;
 }
 
-int cx_utc_offset(cx_instant t)
+static int libc_offset(cx_instant t)
 {
-	if (!zone.libc)
-		return zone.fixed;
 	time_t tt = (time_t)clamp_instant(t);
 	struct tm tm;
 	if (!localtime_r(&tt, &tm))
 		return 0;
 	return (int)tm.tm_gmtoff;
+}
+
+/*
+ * localtime_r() costs about 350 ns a call here (glibc re-reads the zone's
+ * POSIX rule for dates after its last transition), which made converting
+ * timestamps the largest cost of cx-ingest --tz.  Offsets change rarely:
+ * a direct-mapped cache remembers the offset of each 15-minute slot whose
+ * first and last second have the same offset.  A slot holding a transition
+ * is never cached, so the answer is always localtime_r()'s.
+ */
+#define SLOT 900
+#define NCACHE 4096
+static struct {
+	int64_t slot;		/* slot number + 1; 0 for empty */
+	int offset;
+} offset_cache[NCACHE];
+
+static void clear_offset_cache(void)
+{
+	memset(offset_cache, 0, sizeof offset_cache);
+}
+
+int cx_utc_offset(cx_instant t)
+{
+	if (!zone.libc)
+		return zone.fixed;
+	t = clamp_instant(t);
+	int64_t slot = fdiv(t, SLOT);
+	size_t i = (size_t)((uint64_t)slot % NCACHE);
+	if (offset_cache[i].slot == slot + 1)
+		return offset_cache[i].offset;
+	int first = libc_offset(slot * SLOT), last = libc_offset(slot * SLOT + SLOT - 1);
+	if (first != last)
+		return libc_offset(t);
+	offset_cache[i].slot = slot + 1;
+	offset_cache[i].offset = first;
+	return first;
 }
 
 /* ---- calendar ---- */
@@ -281,6 +316,7 @@ static int use_libc(const char *tz, const char *name)
 {
 	setenv("TZ", tz, 1);
 	tzset();
+	clear_offset_cache();
 	zone.libc = 1;
 	set_name(name);
 	return 0;
