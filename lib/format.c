@@ -186,6 +186,9 @@ static int looks_numeric(const char *s, size_t n)
 
 static void keep_cell(cx_format *f, size_t col, const char *p, size_t n)
 {
+	/* Judge the whole value, not what is left after cutting it. */
+	if (n && !looks_numeric(p, n))
+		f->numeric[col] = 0;
 	if (f->ncells == f->cell_cap) {
 		f->cell_cap = f->cell_cap ? f->cell_cap * 2 : 1024;
 		f->cell_off = cx_realloc(f->cell_off, f->cell_cap * sizeof *f->cell_off);
@@ -206,8 +209,6 @@ static void keep_cell(cx_format *f, size_t col, const char *p, size_t n)
 	cx_buf_addc(&f->cells, '\0');
 	if (w > f->width[col])
 		f->width[col] = w;
-	if (n && !looks_numeric(p, n))
-		f->numeric[col] = 0;
 }
 
 static void held_header(cx_format *f)

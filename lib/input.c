@@ -35,6 +35,7 @@ struct cx_input {
 	int z_live;		/* inflateInit2 succeeded, needs inflateEnd */
 	char *mid;		/* inflated bytes awaiting iconv */
 	size_t mid_pos, mid_end;
+	int src_done;		/* nothing more will come into mid */
 
 	iconv_t cd;
 	const char *encoding;
@@ -205,54 +206,58 @@ static long count_lines(const char *p, size_t n)
 	return c;
 }
 
-/* Convert through iconv into dst; returns bytes produced. */
+/* Convert through iconv into dst; returns bytes produced, 0 at the end. */
 static size_t decode_some(cx_input *in, char *dst, size_t n)
 {
 	if (!in->mid)
 		in->mid = cx_malloc(CX_INPUT_BLOCK);
-	size_t produced = 0;
-	while (produced == 0) {
-		if (in->mid_pos == in->mid_end || in->mid_end - in->mid_pos < 8) {
-			/* Keep an incomplete multibyte tail, top up behind it. */
+	for (;;) {
+		/* A multibyte character is at most 4 bytes in every encoding
+		 * iconv offers here; with fewer than 8 left, top up first so
+		 * that a character split across reads is joined. */
+		if (in->mid_end - in->mid_pos < 8 && !in->src_done) {
 			size_t keep = in->mid_end - in->mid_pos;
 			memmove(in->mid, in->mid + in->mid_pos, keep);
 			in->mid_pos = 0;
 			size_t got = source_some(in, in->mid + keep, CX_INPUT_BLOCK - keep);
 			in->mid_end = keep + got;
-			if (!got && !keep)
-				return 0;
-			if (!got) {
-				long line = in->lineno + count_lines(in->buf + in->pos, in->end - in->pos) + 1;
-				cx_die_at(CX_EXIT_DATA, in->name, line,
-					  "incomplete %s character at end of input", in->encoding);
-			}
+			if (!got)
+				in->src_done = 1;
 		}
+		if (in->mid_pos == in->mid_end)
+			return 0;
 		char *ip = in->mid + in->mid_pos, *op = dst;
 		size_t il = in->mid_end - in->mid_pos, ol = n;
 		size_t rc = iconv(in->cd, &ip, &il, &op, &ol);
-		produced = n - ol;
+		int why = rc == (size_t)-1 ? errno : 0;
+		size_t produced = n - ol;
 		in->mid_pos = in->mid_end - il;
-		if (rc == (size_t)-1 && errno == EILSEQ) {
+		if (why == EILSEQ) {
 			long line = in->lineno + count_lines(in->buf + in->pos, in->end - in->pos) +
 				    count_lines(dst, produced) + 1;
 			cx_die_at(CX_EXIT_DATA, in->name, line,
 				  "byte 0x%02x is not valid %s (wrong --encoding?)",
 				  (unsigned char)*ip, in->encoding);
 		}
-		if (rc == (size_t)-1 && errno == EINVAL && produced == 0 && in->eof_raw &&
-		    (!in->gzip || !in->z_live) && in->mid_end - in->mid_pos >= 8)
-			cx_die(CX_EXIT_DATA, "%s: invalid %s input", in->name, in->encoding);
+		if (produced)
+			return produced;
+		if (why == EINVAL && in->src_done) {
+			long line = in->lineno + count_lines(in->buf + in->pos, in->end - in->pos) + 1;
+			cx_die_at(CX_EXIT_DATA, in->name, line,
+				  "incomplete %s character at end of input", in->encoding);
+		}
+		/* EINVAL before the end: the loop tops up and tries again. */
 	}
-	return produced;
 }
 
 static void start(cx_input *in)
 {
 	in->started = 1;
 	in->raw = cx_malloc(CX_INPUT_BLOCK);
-	/* Peek at the first two bytes for the gzip magic.  A short first read
-	 * (a pipe) may give one byte; read until two or end of file. */
-	while (in->raw_end < 2 && !in->eof_raw) {
+	/* Peek at the first bytes for the gzip magic (two) and a BOM (three).
+	 * A short first read (a pipe) may give fewer; read until three or end
+	 * of file. */
+	while (in->raw_end < 3 && !in->eof_raw) {
 		size_t k = read_some(in, in->raw + in->raw_end, CX_INPUT_BLOCK - in->raw_end);
 		if (!k)
 			in->eof_raw = 1;
@@ -307,6 +312,9 @@ int cx_input_line(cx_input *in, const char **line, size_t *len)
 		if (nl) {
 			*line = in->buf + in->pos;
 			*len = (size_t)(nl - *line);
+			if (*len > cx_input_max_line)
+				cx_die_at(CX_EXIT_DATA, in->name, in->lineno + 1,
+					  "line longer than %zu bytes", cx_input_max_line);
 			in->pos = (size_t)(nl - in->buf) + 1;
 			in->lineno++;
 			return 1;
@@ -318,6 +326,9 @@ int cx_input_line(cx_input *in, const char **line, size_t *len)
 		if (!fill(in)) {
 			if (in->pos == in->end)
 				return 0;
+			if (in->end - in->pos > cx_input_max_line)
+				cx_die_at(CX_EXIT_DATA, in->name, in->lineno + 1,
+					  "line longer than %zu bytes", cx_input_max_line);
 			*line = in->buf + in->pos;
 			*len = in->end - in->pos;
 			in->pos = in->end;

@@ -64,6 +64,11 @@ cx_output *cx_output_open(const char *path)
 		o->fd = 1;
 		return o;
 	}
+	int slot = 0;
+	while (slot < ntmp && tmp_files[slot])
+		slot++;
+	if (slot == MAX_TMP)
+		cx_die(CX_EXIT_IO, "more than %d output files open at once", MAX_TMP);
 	o->path = cx_strdup(path);
 	cx_buf t = CX_BUF_INIT;
 	const char *slash = strrchr(path, '/');
@@ -85,11 +90,6 @@ cx_output *cx_output_open(const char *path)
 		cx_atdie(remove_tmp);
 		catch_signals();
 	}
-	int slot = 0;
-	while (slot < ntmp && tmp_files[slot])
-		slot++;
-	if (slot == MAX_TMP)
-		cx_die(CX_EXIT_IO, "more than %d output files open at once", MAX_TMP);
 	tmp_files[slot] = o->tmp;
 	if (slot == ntmp)
 		ntmp = ntmp + 1;

@@ -166,11 +166,21 @@ static int csv_next(cx_rows *r, cx_row *row)
 			}
 			break;
 		}
+		/* The CR of a CR LF line end goes to the parser (inside quotes
+		 * it is data) but not into the raw text shown for rejects. */
+		size_t shown = n && p[n - 1] == '\r' ? n - 1 : n;
+		if (shown == 0 && r->nvals == 0 && r->raw.len == 0) {
+			/* A blank line outside a record: no data, and no
+			 * record for libcsv either; passed over, not lost. */
+			if (n && csv_parse(&r->csv, p, n, csv_field, csv_record, r) != n)
+				cx_die(CX_EXIT_IO, "csv parser state error");
+			continue;
+		}
 		if (!r->line)
 			r->line = cx_input_lineno(r->in);
 		if (r->raw.len)
 			cx_buf_addc(&r->raw, '\n');
-		cx_buf_add(&r->raw, p, n);
+		cx_buf_add(&r->raw, p, shown);
 		r->records_done = 0;
 		if (csv_parse(&r->csv, p, n, csv_field, csv_record, r) != n ||
 		    csv_parse(&r->csv, "\n", 1, csv_field, csv_record, r) != 1) {
@@ -182,12 +192,6 @@ static int csv_next(cx_rows *r, cx_row *row)
 		}
 		if (r->records_done)
 			break;
-		if (r->nvals == 0 && n == 0) {
-			/* A blank line: libcsv makes no record of it.  It
-			 * holds no data, so it is passed over, not lost. */
-			cx_buf_reset(&r->raw);
-			r->line = 0;
-		}
 	}
 	row->error = NULL;
 	return 1;
@@ -207,11 +211,15 @@ static int tsv_next(cx_rows *r, cx_row *row)
 	const char *p;
 	size_t n;
 	clear_values(r);
-	if (!cx_input_line(r->in, &p, &n))
-		return 0;
+	do {
+		if (!cx_input_line(r->in, &p, &n))
+			return 0;
+		if (n && p[n - 1] == '\r')
+			n--;
+		/* A blank line holds no record, unless a one-column record
+		 * with an empty value is what it means. */
+	} while (n == 0 && r->nnames > 1);
 	r->line = cx_input_lineno(r->in);
-	if (n && p[n - 1] == '\r')
-		n--;
 	cx_buf_reset(&r->raw);
 	cx_buf_add(&r->raw, p, n);
 	row->error = NULL;

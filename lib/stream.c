@@ -76,23 +76,46 @@ static size_t count_tabs(const char *p, size_t n)
 }
 
 /* Split line into r->f: the first `cap` fields are stored, the rest only
- * counted.  Returns the number of fields. */
+ * counted.  Returns the number of fields.  Fields are short (a product
+ * name, a flag), so finding tabs 16 bytes at a time beats a memchr call
+ * per field. */
 static size_t split(cx_reader *r, const char *p, size_t n, size_t cap)
 {
-	const char *e = p + n;
-	size_t k = 0;
-	for (;;) {
-		if (k == cap)
-			return k + count_tabs(p, (size_t)(e - p)) + 1;
-		const char *t = memchr(p, '\t', (size_t)(e - p));
-		const char *end = t ? t : e;
-		r->f[k].p = p;
-		r->f[k].n = (size_t)(end - p);
-		k++;
-		if (!t)
-			return k;
-		p = t + 1;
+	size_t k = 0, start = 0, i = 0;
+	if (cap == 0)
+		return count_tabs(p, n) + 1;
+#ifdef __SSE2__
+	const __m128i tab = _mm_set1_epi8('\t');
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab));
+		while (mask) {
+			size_t t = i + (size_t)__builtin_ctz(mask);
+			mask &= mask - 1;
+			r->f[k].p = p + start;
+			r->f[k].n = t - start;
+			start = t + 1;
+			if (++k == cap) {
+				size_t more = 0;
+				for (; mask; mask &= mask - 1)
+					more++;
+				return k + more + count_tabs(p + i + 16, n - i - 16) + 1;
+			}
+		}
 	}
+#endif
+	for (; i < n; i++) {
+		if (p[i] != '\t')
+			continue;
+		r->f[k].p = p + start;
+		r->f[k].n = i - start;
+		start = i + 1;
+		if (++k == cap)
+			return k + count_tabs(p + i + 1, n - i - 1) + 1;
+	}
+	r->f[k].p = p + start;
+	r->f[k].n = n - start;
+	return k + 1;
 }
 
 static int read_line(cx_reader *r, const char **p, size_t *n)

@@ -36,6 +36,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	const char *s = (const char *)data;
 
+	/* The canonical-form fast path must agree with the general parser,
+	 * which a leading blank forces. */
+	if (size == 25) {
+		char padded[26];
+		padded[0] = ' ';
+		memcpy(padded + 1, s, 25);
+		cx_instant a = 0, b = 0;
+		int ra = cx_time_parse(s, 25, &a), rb = cx_time_parse(padded, 26, &b);
+		if (ra != rb || (ra == 0 && a != b))
+			fail("fast path and general parser differ", data, size);
+	}
+
 	/* Period strings straight from the input: the format is canonical. */
 	for (int u = 0; u < CX_NUNITS; u++) {
 		cx_period p;

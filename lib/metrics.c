@@ -1,0 +1,1477 @@
+#include "metrics.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "canon.h"
+#include "err.h"
+#include "keys.h"
+#include "num.h"
+#include "opt.h"
+
+/* ------------------------------------------------------------------ */
+/* Statistics: what is accumulated per group.  Each kind says how many  */
+/* doubles it keeps, and whether it keeps a list of values.             */
+
+enum stat_kind {
+	ST_N,		/* weighted rows */
+	ST_FLAG,	/* weighted rows where any of the flags is true; rows where known */
+	ST_VAL,		/* numbers of a field: count, sum (two parts), min, max [, values] */
+	ST_DUR,		/* seconds between two time fields, as ST_VAL */
+	ST_DISTINCT,	/* distinct values of a field */
+	ST_OPEN,	/* weighted rows not resolved by the end of their period */
+	ST_SLA,		/* met, missed [, deadlines of the still unanswered] */
+	ST_FCR,		/* resolved without reopen or escalation; resolved */
+	ST_MATCH,	/* weighted rows whose field equals a value */
+};
+
+enum { VAL_COUNT, VAL_HI, VAL_LO, VAL_MIN, VAL_MAX, VAL_NDOUBLES };
+
+struct stat {
+	enum stat_kind kind;
+	char *spec;		/* column name in --partial output, without '@' */
+	const char *fname[8];	/* input fields (flags: several; dur: to, from) */
+	size_t field[8];	/* their indexes, when reading records */
+	size_t nfield;
+	int keep;		/* keep every value (quantiles, SLA deadlines) */
+	size_t off;		/* first double of this stat in a group's array */
+	size_t vec;		/* its value list, when keep */
+	size_t set;		/* its distinct set, for ST_DISTINCT */
+	long long target;	/* ST_SLA: seconds allowed */
+	const char *match;	/* ST_MATCH: the value (unescaped) */
+	char *owned;		/* ST_MATCH: "FIELD\0VALUE", which fname[0] and match point into */
+	int sla_resolve;	/* ST_SLA: measured to resolved_at, not first response */
+	unsigned long long negative;	/* ST_DUR: rows with to < from, left out */
+	long neg_line;
+	const char *neg_file;
+};
+
+struct dvec {
+	double *v;
+	size_t n, cap;
+};
+
+static void dvec_push(struct dvec *d, double x)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->v = cx_realloc(d->v, d->cap * sizeof *d->v);
+	}
+	d->v[d->n++] = x;
+}
+
+/* ------------------------------------------------------------------ */
+/* Metrics: what is printed.                                            */
+
+struct engine;
+struct metric;
+
+struct metric_def {
+	const char *name;
+	int takes_field;	/* written NAME:FIELD */
+	const char *formula;
+	void (*plan)(struct engine *e, struct metric *m);
+	void (*finish)(struct engine *e, size_t gid, const struct metric *m, cx_buf *out);
+};
+
+struct metric {
+	const struct metric_def *def;
+	char *column;
+	const char *arg;	/* the FIELD of NAME:FIELD, or NULL */
+	int a, b;		/* stats it reads */
+	double q;		/* quantile, for median and pNN */
+};
+
+struct engine {
+	const cx_metrics_conf *conf;
+	cx_reader *r;
+	cx_buf scratch, scratch2;
+
+	const char *time_name;
+	size_t time_field;	/* its index, reading records */
+	char **group_names;
+	size_t ngroup;
+	size_t *group;		/* their indexes, reading records */
+	long count_field;
+	char **det_names;
+	size_t ndet_names;
+	double *block_total;	/* per stat: sum over the period being written */
+
+	struct stat *stats;
+	size_t nstats;
+	size_t ndoubles, nvecs, nsets;
+	struct metric *metrics;
+	size_t nmetrics;
+
+	cx_keys keys;		/* period + group values -> gid */
+	double *d;		/* ndoubles per group */
+	struct dvec *vecs;	/* nvecs per group */
+	size_t cap;		/* groups allocated */
+	cx_keys *sets;		/* per distinct stat: (gid, value) pairs */
+	double *distinct_n;	/* per group per set: distinct count */
+
+	int64_t *period;	/* per group: period index */
+	unsigned char *is_total;	/* per group: a --totals row */
+	cx_instant latest;	/* latest time seen, default --now */
+	int have_latest;
+	cx_instant pc_lo, pc_hi;	/* period_of()'s last period */
+	int64_t pc_index;
+	int pc_valid;
+
+	cx_output *rej;
+	unsigned long long rejected;
+};
+
+/* ---- planning ---- */
+
+static const char *need_field(struct engine *e, const char *canonical)
+{
+	(void)e;
+	return cx_canon(canonical);
+}
+
+static int add_stat(struct engine *e, enum stat_kind kind, const char *spec, const char **fields,
+		    size_t nfield, int keep)
+{
+	for (size_t i = 0; i < e->nstats; i++)
+		if (!strcmp(e->stats[i].spec, spec)) {
+			if (keep && !e->stats[i].keep) {
+				e->stats[i].keep = 1;
+				e->stats[i].vec = e->nvecs++;
+			}
+			return (int)i;
+		}
+	e->stats = cx_realloc(e->stats, (e->nstats + 1) * sizeof *e->stats);
+	struct stat *s = &e->stats[e->nstats];
+	memset(s, 0, sizeof *s);
+	s->kind = kind;
+	s->spec = cx_strdup(spec);
+	if (nfield > sizeof s->field / sizeof s->field[0])
+		cx_usage_error("too many fields in '%s'", spec);
+	if (nfield)
+		memcpy(s->fname, fields, nfield * sizeof *fields);
+	s->nfield = nfield;
+	s->off = e->ndoubles;
+	switch (kind) {
+	case ST_N: case ST_OPEN: case ST_MATCH: e->ndoubles += 1; break;
+	case ST_FLAG: case ST_SLA: case ST_FCR: e->ndoubles += 2; break;
+	case ST_VAL: case ST_DUR: e->ndoubles += VAL_NDOUBLES; break;
+	case ST_DISTINCT: s->set = e->nsets++; break;
+	}
+	if (keep || kind == ST_SLA) {
+		s->keep = 1;
+		s->vec = e->nvecs++;
+	}
+	return (int)e->nstats++;
+}
+
+static int stat_n(struct engine *e)
+{
+	return add_stat(e, ST_N, "n", NULL, 0, 0);
+}
+
+static int stat_deteriorated(struct engine *e)
+{
+	const char *list = e->conf->deteriorated ? e->conf->deteriorated : "escalated";
+	size_t n;
+	/* The names stay referenced by the stat; the list lives as long as
+	 * the engine (freed with it). */
+	char **names = cx_split_list(list, &n);
+	const char *f[8];
+	if (n > 8)
+		cx_usage_error("--deteriorated: at most 8 fields");
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_adds(&spec, "flag:");
+	for (size_t i = 0; i < n; i++) {
+		f[i] = need_field(e, names[i]);
+		cx_buf_addf(&spec, "%s%s", i ? "+" : "", f[i]);
+	}
+	int s = add_stat(e, ST_FLAG, spec.p, f, n, 0);
+	cx_buf_free(&spec);
+	e->det_names = names;
+	e->ndet_names = n;
+	return s;
+}
+
+static int stat_flag(struct engine *e, const char *canonical)
+{
+	const char *f = need_field(e, canonical);
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_addf(&spec, "flag:%s", f);
+	int s = add_stat(e, ST_FLAG, spec.p, &f, 1, 0);
+	cx_buf_free(&spec);
+	return s;
+}
+
+static int stat_val(struct engine *e, const char *field, int canonical, int keep)
+{
+	const char *f = canonical ? need_field(e, field) : field;
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_addf(&spec, "val:%s", f);
+	int s = add_stat(e, ST_VAL, spec.p, &f, 1, keep);
+	cx_buf_free(&spec);
+	return s;
+}
+
+static int stat_dur(struct engine *e, const char *to, int keep)
+{
+	const char *f[2] = { need_field(e, to), e->time_name };
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_addf(&spec, "dur:%s-%s", f[0], f[1]);
+	int s = add_stat(e, ST_DUR, spec.p, f, 2, keep);
+	cx_buf_free(&spec);
+	return s;
+}
+
+static int stat_distinct(struct engine *e, const char *field, int canonical)
+{
+	const char *f = canonical ? need_field(e, field) : field;
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_addf(&spec, "distinct:%s", f);
+	int s = add_stat(e, ST_DISTINCT, spec.p, &f, 1, 0);
+	cx_buf_free(&spec);
+	return s;
+}
+
+/* ---- reading statistics ---- */
+
+static double *gd(const struct engine *e, size_t gid, int s)
+{
+	return e->d + gid * e->ndoubles + e->stats[s].off;
+}
+
+static struct dvec *gv(const struct engine *e, size_t gid, int s)
+{
+	return &e->vecs[gid * e->nvecs + e->stats[s].vec];
+}
+
+static double n_of(const struct engine *e, size_t gid, int s)
+{
+	return gd(e, gid, s)[0];
+}
+
+static void put_count(const struct engine *e, double v, cx_buf *out)
+{
+	(void)e;
+	cx_num_put(out, v, -1);
+}
+
+static void put_value(const struct engine *e, double v, cx_buf *out)
+{
+	cx_num_put(out, v, e->conf->precision);
+}
+
+/* A ratio whose denominator is zero is not 0: it is missing. */
+static void put_ratio(const struct engine *e, double num, double den, cx_buf *out)
+{
+	if (den > 0)
+		put_value(e, num / den, out);
+}
+
+static double val_sum(const double *v)
+{
+	return v[VAL_HI] + v[VAL_LO];
+}
+
+/* The values of a kept stat, sorted (once per group; finishing may ask
+ * several quantiles of the same list). */
+static struct dvec *sorted_values(const struct engine *e, size_t gid, int s)
+{
+	struct dvec *d = gv(e, gid, s);
+	gsl_sort(d->v, 1, d->n);
+	return d;
+}
+
+static void put_quantile(const struct engine *e, size_t gid, int s, double q, double scale,
+			 cx_buf *out)
+{
+	struct dvec *d = sorted_values(e, gid, s);
+	if (d->n == 0)
+		return;
+	put_value(e, gsl_stats_quantile_from_sorted_data(d->v, 1, d->n, q) / scale, out);
+}
+
+/* ---- the metric table ---- */
+
+#define PLAN(name) static void plan_##name(struct engine *e, struct metric *m)
+#define FINISH(name) \
+	static void finish_##name(struct engine *e, size_t gid, const struct metric *m, cx_buf *out)
+
+PLAN(complaints) { m->a = stat_n(e); }
+FINISH(complaints) { put_count(e, n_of(e, gid, m->a), out); }
+
+PLAN(share) { m->a = stat_n(e); }
+FINISH(share);	/* needs the period total: below */
+
+PLAN(customers) { m->a = stat_distinct(e, "customer_id", 1); }
+FINISH(distinct) { put_count(e, e->distinct_n[gid * e->nsets + e->stats[m->a].set], out); }
+
+PLAN(deteriorated) { m->a = stat_deteriorated(e); }
+FINISH(flag_count) { put_count(e, gd(e, gid, m->a)[0], out); }
+
+PLAN(deterioration_rate) { m->a = stat_deteriorated(e); m->b = stat_n(e); }
+FINISH(flag_rate) { put_ratio(e, gd(e, gid, m->a)[0], n_of(e, gid, m->b), out); }
+
+PLAN(reopen_rate) { m->a = stat_flag(e, "reopened"); }
+FINISH(reopen_rate)
+{
+	/* Rows whose reopened flag is missing say nothing either way. */
+	put_ratio(e, gd(e, gid, m->a)[0], gd(e, gid, m->a)[1], out);
+}
+
+PLAN(fcr_rate)
+{
+	const char *f[3] = { need_field(e, "resolved_at"), need_field(e, "reopened"),
+			     need_field(e, "escalated") };
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_addf(&spec, "fcr:%s,%s,%s", f[0], f[1], f[2]);
+	m->a = add_stat(e, ST_FCR, spec.p, f, 3, 0);
+	cx_buf_free(&spec);
+}
+FINISH(fcr_rate) { put_ratio(e, gd(e, gid, m->a)[0], gd(e, gid, m->a)[1], out); }
+
+PLAN(frt_mean) { m->a = stat_dur(e, "first_response_at", 0); }
+FINISH(dur_mean_minutes)
+{
+	const double *v = gd(e, gid, m->a);
+	put_ratio(e, val_sum(v) / 60.0, v[VAL_COUNT], out);
+}
+
+PLAN(frt_quantile) { m->a = stat_dur(e, "first_response_at", 1); }
+FINISH(dur_quantile_minutes) { put_quantile(e, gid, m->a, m->q, 60.0, out); }
+
+PLAN(resolution_quantile) { m->a = stat_dur(e, "resolved_at", 1); }
+FINISH(dur_quantile_hours) { put_quantile(e, gid, m->a, m->q, 3600.0, out); }
+
+PLAN(resolution_mean) { m->a = stat_dur(e, "resolved_at", 0); }
+FINISH(dur_mean_hours)
+{
+	const double *v = gd(e, gid, m->a);
+	put_ratio(e, val_sum(v) / 3600.0, v[VAL_COUNT], out);
+}
+
+PLAN(open)
+{
+	const char *f[2] = { need_field(e, "resolved_at"), e->time_name };
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_addf(&spec, "open:%s", f[0]);
+	m->a = add_stat(e, ST_OPEN, spec.p, f, 2, 0);
+	cx_buf_free(&spec);
+}
+FINISH(open) { put_count(e, gd(e, gid, m->a)[0], out); }
+
+PLAN(sla_met_rate)
+{
+	const cx_metrics_conf *c = e->conf;
+	if (!c->sla_first && !c->sla_resolve)
+		cx_usage_error("sla_met_rate needs --sla-first DURATION or --sla-resolve DURATION");
+	int resolve = c->sla_first == 0;
+	const char *f[2] = { need_field(e, resolve ? "resolved_at" : "first_response_at"),
+			     e->time_name };
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_addf(&spec, "sla:%s-%s<=%lld", f[0], f[1], resolve ? c->sla_resolve : c->sla_first);
+	m->a = add_stat(e, ST_SLA, spec.p, f, 2, 1);
+	e->stats[m->a].target = resolve ? c->sla_resolve : c->sla_first;
+	e->stats[m->a].sla_resolve = resolve;
+	cx_buf_free(&spec);
+}
+FINISH(sla_met_rate);
+
+PLAN(csat_avg) { m->a = stat_val(e, "csat", 1, 0); }
+FINISH(val_mean)
+{
+	const double *v = gd(e, gid, m->a);
+	put_ratio(e, val_sum(v), v[VAL_COUNT], out);
+}
+
+PLAN(csat_pct) { m->a = stat_val(e, "csat", 1, 1); }
+FINISH(csat_pct)
+{
+	struct dvec *d = gv(e, gid, m->a);
+	double good = 0;
+	for (size_t i = 0; i < d->n; i++)
+		good += d->v[i] >= 4;
+	put_ratio(e, good, (double)d->n, out);
+}
+
+PLAN(nps) { m->a = stat_val(e, "nps", 1, 1); }
+FINISH(nps)
+{
+	struct dvec *d = gv(e, gid, m->a);
+	double pro = 0, det = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		pro += d->v[i] >= 9;
+		det += d->v[i] <= 6;
+	}
+	if (d->n)
+		put_value(e, 100.0 * (pro - det) / (double)d->n, out);
+}
+
+/* Any field. */
+PLAN(count) { m->a = stat_n(e); }
+
+/* count:F=V and rate:F=V */
+PLAN(match)
+{
+	const char *eq = strchr(m->arg, '=');
+	if (!eq || eq == m->arg)
+		cx_usage_error("metric '%s': expected FIELD=VALUE after ':'", m->column);
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_addf(&spec, "match:%s", m->arg);
+	/* The field name is the part before '='; kept in the spec's copy. */
+	int s = add_stat(e, ST_MATCH, spec.p, NULL, 0, 0);
+	struct stat *st = &e->stats[s];
+	if (!st->nfield) {
+		st->owned = cx_strdup(m->arg);
+		char *q = strchr(st->owned, '=');
+		*q = '\0';
+		st->fname[0] = st->owned;
+		st->match = q + 1;
+		st->nfield = 1;
+	}
+	cx_buf_free(&spec);
+	m->a = s;
+	m->b = stat_n(e);
+}
+FINISH(match_count) { put_count(e, gd(e, gid, m->a)[0], out); }
+FINISH(match_rate) { put_ratio(e, gd(e, gid, m->a)[0], n_of(e, gid, m->b), out); }
+PLAN(sum) { m->a = stat_val(e, m->arg, 0, 0); }
+FINISH(val_sum)
+{
+	const double *v = gd(e, gid, m->a);
+	if (v[VAL_COUNT] > 0)
+		put_value(e, val_sum(v), out);
+}
+PLAN(mean) { m->a = stat_val(e, m->arg, 0, 0); }
+PLAN(minmax) { m->a = stat_val(e, m->arg, 0, 0); }
+FINISH(val_min)
+{
+	const double *v = gd(e, gid, m->a);
+	if (v[VAL_COUNT] > 0)
+		put_value(e, v[VAL_MIN], out);
+}
+FINISH(val_max)
+{
+	const double *v = gd(e, gid, m->a);
+	if (v[VAL_COUNT] > 0)
+		put_value(e, v[VAL_MAX], out);
+}
+PLAN(quantile) { m->a = stat_val(e, m->arg, 0, 1); }
+FINISH(val_quantile) { put_quantile(e, gid, m->a, m->q, 1.0, out); }
+PLAN(distinct) { m->a = stat_distinct(e, m->arg, 0); }
+PLAN(share_of) { m->a = stat_val(e, m->arg, 0, 0); }
+FINISH(share_of);
+
+static const struct metric_def metric_defs[] = {
+	{ "complaints", 0, "rows (each row of a --count-field input counts as its count)",
+	  plan_complaints, finish_complaints },
+	{ "customers", 0, "distinct customer_id values (missing ones not counted)",
+	  plan_customers, finish_distinct },
+	{ "share", 0, "complaints / complaints of all groups in the period",
+	  plan_share, finish_share },
+	{ "deteriorated", 0, "complaints with any --deteriorated flag = 1 (default: escalated)",
+	  plan_deteriorated, finish_flag_count },
+	{ "deterioration_rate", 0, "deteriorated / complaints",
+	  plan_deterioration_rate, finish_flag_rate },
+	{ "frt_mean", 0, "mean of first_response_at - created_at, minutes",
+	  plan_frt_mean, finish_dur_mean_minutes },
+	{ "frt_median", 0, "median of first_response_at - created_at, minutes",
+	  plan_frt_quantile, finish_dur_quantile_minutes },
+	{ "frt_p90", 0, "90th percentile of first_response_at - created_at, minutes",
+	  plan_frt_quantile, finish_dur_quantile_minutes },
+	{ "resolution_mean", 0, "mean of resolved_at - created_at, hours",
+	  plan_resolution_mean, finish_dur_mean_hours },
+	{ "resolution_median", 0, "median of resolved_at - created_at, hours",
+	  plan_resolution_quantile, finish_dur_quantile_hours },
+	{ "resolution_p90", 0, "90th percentile of resolved_at - created_at, hours",
+	  plan_resolution_quantile, finish_dur_quantile_hours },
+	{ "open", 0, "complaints with no resolved_at before the end of their period",
+	  plan_open, finish_open },
+	{ "sla_met_rate", 0,
+	  "met / (met + missed): met when answered within the target; missed when answered "
+	  "later, or unanswered with the deadline before --now; unanswered and not yet due: "
+	  "left out",
+	  plan_sla_met_rate, finish_sla_met_rate },
+	{ "reopen_rate", 0, "reopened = 1 / complaints whose reopened flag is known",
+	  plan_reopen_rate, finish_reopen_rate },
+	{ "fcr_rate", 0,
+	  "resolved with reopened = 0 and escalated = 0 / resolved (first-contact resolution)",
+	  plan_fcr_rate, finish_fcr_rate },
+	{ "csat_avg", 0, "mean csat (1-5) of rated complaints", plan_csat_avg, finish_val_mean },
+	{ "csat_pct", 0, "rated 4 or 5 / rated", plan_csat_pct, finish_csat_pct },
+	{ "nps", 0, "100 x (promoters 9-10 - detractors 0-6) / rated, from the nps field (0-10)",
+	  plan_nps, finish_nps },
+	{ "count", 0, "rows, like complaints", plan_count, finish_complaints },
+	{ "sum", 1, "sum of FIELD", plan_sum, finish_val_sum },
+	{ "mean", 1, "mean of FIELD", plan_mean, finish_val_mean },
+	{ "min", 1, "smallest FIELD", plan_minmax, finish_val_min },
+	{ "max", 1, "largest FIELD", plan_minmax, finish_val_max },
+	{ "median", 1, "median of FIELD", plan_quantile, finish_val_quantile },
+	{ "pNN", 1, "NNth percentile of FIELD (p90:F, p99:F; linear interpolation, R type 7)",
+	  plan_quantile, finish_val_quantile },
+	{ "distinct", 1, "distinct values of FIELD", plan_distinct, finish_distinct },
+	{ "count", 1, "count:FIELD=VALUE: complaints whose FIELD is VALUE", plan_match,
+	  finish_match_count },
+	{ "rate", 1, "rate:FIELD=VALUE: complaints whose FIELD is VALUE / complaints", plan_match,
+	  finish_match_rate },
+	{ "share", 1, "sum of FIELD / sum of FIELD over all groups in the period",
+	  plan_share_of, finish_share_of },
+};
+
+#define NDEFS (sizeof metric_defs / sizeof metric_defs[0])
+
+FINISH(share) { put_ratio(e, n_of(e, gid, m->a), e->block_total[m->a], out); }
+
+FINISH(share_of)
+{
+	const double *v = gd(e, gid, m->a);
+	if (v[VAL_COUNT] > 0)
+		put_ratio(e, val_sum(v), e->block_total[m->a], out);
+}
+
+static cx_instant now_of(const struct engine *e)
+{
+	return e->conf->now_set ? e->conf->now : e->latest;
+}
+
+FINISH(sla_met_rate)
+{
+	const double *v = gd(e, gid, m->a);
+	double met = v[0], missed = v[1];
+	/* Unanswered: missed once the deadline has passed, unknown before. */
+	struct dvec *pending = gv(e, gid, m->a);
+	cx_instant now = now_of(e);
+	for (size_t i = 0; i < pending->n; i++)
+		missed += pending->v[i] <= (double)now;
+	put_ratio(e, met, met + missed, out);
+}
+
+static const char *const default_metrics = "complaints,deteriorated,deterioration_rate";
+
+/* Look a metric up by the name written in -m: "complaints", "p90:csat". */
+static void parse_metric(struct engine *e, const char *word)
+{
+	struct metric m = { 0 };
+	const char *colon = strchr(word, ':');
+	size_t len = colon ? (size_t)(colon - word) : strlen(word);
+	m.q = 0.5;
+	for (size_t i = 0; i < NDEFS && !m.def; i++) {
+		const struct metric_def *d = &metric_defs[i];
+		if (d->takes_field != (colon != NULL))
+			continue;
+		if (strlen(d->name) == len && !strncmp(d->name, word, len)) {
+			m.def = d;
+		} else if (!strcmp(d->name, "pNN") && len >= 2 && len <= 4 && word[0] == 'p') {
+			char *end;
+			long q = strtol(word + 1, &end, 10);
+			if (end == colon && q >= 0 && q <= 100 && word[1] >= '0' && word[1] <= '9') {
+				m.def = d;
+				m.q = (double)q / 100.0;
+			}
+		}
+	}
+	if (!m.def)
+		cx_usage_error("unknown metric '%s' (cx-metrics --list shows them)", word);
+	if (colon && !colon[1])
+		cx_usage_error("metric '%s' needs a field name after ':'", word);
+	if (!strcmp(word, "frt_p90") || !strcmp(word, "resolution_p90"))
+		m.q = 0.9;
+	m.arg = colon ? colon + 1 : NULL;
+	m.column = cx_strdup(word);
+	m.a = m.b = -1;
+	for (size_t i = 0; i < e->nmetrics; i++)
+		if (!strcmp(e->metrics[i].column, word))
+			cx_usage_error("metric '%s' given twice", word);
+	e->metrics = cx_realloc(e->metrics, (e->nmetrics + 1) * sizeof *e->metrics);
+	e->metrics[e->nmetrics] = m;
+	m.def->plan(e, &e->metrics[e->nmetrics]);
+	e->nmetrics++;
+}
+
+void cx_metrics_list(cx_output *o)
+{
+	cx_buf b = CX_BUF_INIT;
+	cx_out_s(o, "metric\tformula");
+	cx_out_eol(o);
+	for (size_t i = 0; i < NDEFS; i++) {
+		const struct metric_def *d = &metric_defs[i];
+		cx_buf_reset(&b);
+		cx_buf_addf(&b, "%s%s\t%s\n", d->name, d->takes_field ? ":FIELD" : "", d->formula);
+		cx_out_raw(o, b.p, b.len);
+	}
+	cx_buf_free(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Groups                                                               */
+
+static void grow_groups(struct engine *e, size_t gid)
+{
+	if (gid < e->cap)
+		return;
+	size_t cap = e->cap ? e->cap * 2 : 256;
+	while (cap <= gid)
+		cap *= 2;
+	e->d = cx_realloc(e->d, cap * e->ndoubles * sizeof *e->d);
+	e->vecs = cx_realloc(e->vecs, cap * e->nvecs * sizeof *e->vecs);
+	e->distinct_n = cx_realloc(e->distinct_n, cap * e->nsets * sizeof *e->distinct_n);
+	e->period = cx_realloc(e->period, cap * sizeof *e->period);
+	e->is_total = cx_realloc(e->is_total, cap);
+	e->cap = cap;
+}
+
+/* A new group's statistics: zero counts, min +inf, max -inf. */
+static void init_group(struct engine *e, size_t gid, int64_t period, int is_total)
+{
+	grow_groups(e, gid);
+	memset(e->d + gid * e->ndoubles, 0, e->ndoubles * sizeof *e->d);
+	memset(e->vecs + gid * e->nvecs, 0, e->nvecs * sizeof *e->vecs);
+	memset(e->distinct_n + gid * e->nsets, 0, e->nsets * sizeof *e->distinct_n);
+	for (size_t s = 0; s < e->nstats; s++)
+		if (e->stats[s].kind == ST_VAL || e->stats[s].kind == ST_DUR) {
+			double *v = gd(e, gid, (int)s);
+			v[VAL_MIN] = INFINITY;
+			v[VAL_MAX] = -INFINITY;
+		}
+	e->period[gid] = period;
+	e->is_total[gid] = (unsigned char)is_total;
+}
+
+/* Key: 8 bytes of period index, then each group value (escaped, so it
+ * holds no TAB) followed by a TAB. */
+static size_t group_of(struct engine *e, int64_t period, const cx_slice *vals, size_t nvals,
+		       int is_total)
+{
+	cx_buf *k = &e->scratch2;
+	cx_buf_reset(k);
+	cx_buf_add(k, &period, sizeof period);
+	cx_buf_addc(k, (char)is_total);
+	for (size_t i = 0; i < nvals; i++) {
+		cx_buf_add(k, vals[i].p, vals[i].n);
+		cx_buf_addc(k, '\t');
+	}
+	int added;
+	uint32_t gid = cx_keys_intern(&e->keys, k->p, k->len, &added);
+	if (added)
+		init_group(e, gid, period, is_total);
+	return gid;
+}
+
+/* Exact-as-possible summation: the sum is kept as an unevaluated pair
+ * (hi + lo) with Knuth's TwoSum, so the order rows or partial results
+ * arrive in does not change the printed result. */
+static void two_sum_add(double *v, double x)
+{
+	double hi = v[VAL_HI], s = hi + x, bp = s - hi, err = (hi - (s - bp)) + (x - bp);
+	v[VAL_HI] = s;
+	v[VAL_LO] += err;
+}
+
+static void val_add(struct engine *e, size_t gid, int s, double x)
+{
+	double *v = gd(e, gid, s);
+	v[VAL_COUNT] += 1;
+	two_sum_add(v, x);
+	if (x < v[VAL_MIN])
+		v[VAL_MIN] = x;
+	if (x > v[VAL_MAX])
+		v[VAL_MAX] = x;
+	if (e->stats[s].keep)
+		dvec_push(gv(e, gid, s), x);
+}
+
+static void distinct_add(struct engine *e, size_t gid, int s, const char *p, size_t n)
+{
+	cx_buf *k = &e->scratch2;
+	cx_buf_reset(k);
+	uint32_t g = (uint32_t)gid;
+	cx_buf_add(k, &g, sizeof g);
+	cx_buf_add(k, p, n);
+	int added;
+	cx_keys_intern(&e->sets[e->stats[s].set], k->p, k->len, &added);
+	if (added)
+		e->distinct_n[gid * e->nsets + e->stats[s].set] += 1;
+}
+
+/* Merge group src into group dst (for --totals and --merge). */
+static void merge_group(struct engine *e, size_t dst, size_t src)
+{
+	for (size_t si = 0; si < e->nstats; si++) {
+		const struct stat *st = &e->stats[si];
+		int s = (int)si;
+		double *a = gd(e, dst, s), *b = gd(e, src, s);
+		switch (st->kind) {
+		case ST_N: case ST_OPEN: case ST_MATCH:
+			a[0] += b[0];
+			break;
+		case ST_FLAG: case ST_SLA: case ST_FCR:
+			a[0] += b[0];
+			a[1] += b[1];
+			break;
+		case ST_VAL: case ST_DUR:
+			a[VAL_COUNT] += b[VAL_COUNT];
+			two_sum_add(a, b[VAL_HI]);
+			two_sum_add(a, b[VAL_LO]);
+			if (b[VAL_MIN] < a[VAL_MIN])
+				a[VAL_MIN] = b[VAL_MIN];
+			if (b[VAL_MAX] > a[VAL_MAX])
+				a[VAL_MAX] = b[VAL_MAX];
+			break;
+		case ST_DISTINCT:
+			break;	/* done over the whole set: merge_distinct() */
+		}
+		if (st->keep) {
+			struct dvec *vs = gv(e, src, s), *vd = gv(e, dst, s);
+			for (size_t i = 0; i < vs->n; i++)
+				dvec_push(vd, vs->v[i]);
+		}
+	}
+}
+
+/* Union the distinct values of every group into the group map[gid] (if
+ * map[gid] != (size_t)-1). */
+static void merge_distinct(struct engine *e, const size_t *map)
+{
+	for (size_t si = 0; si < e->nstats; si++) {
+		if (e->stats[si].kind != ST_DISTINCT)
+			continue;
+		cx_keys *set = &e->sets[e->stats[si].set];
+		size_t n = set->n;
+		for (size_t id = 0; id < n; id++) {
+			size_t len;
+			const char *k = cx_keys_get(set, (uint32_t)id, &len);
+			uint32_t g;
+			memcpy(&g, k, sizeof g);
+			if (map[g] == (size_t)-1)
+				continue;
+			/* distinct_add() may move the set's arena: copy first. */
+			cx_buf_reset(&e->scratch);
+			cx_buf_add(&e->scratch, k + sizeof g, len - sizeof g);
+			distinct_add(e, map[g], (int)si, e->scratch.p, e->scratch.len);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading records                                                      */
+
+static _Noreturn void bad_value(struct engine *e, size_t field, const char *what, cx_slice v)
+{
+	cx_die_at(CX_EXIT_DATA, e->r->file, e->r->line, "field '%s': %s: '%.*s'",
+		  e->r->names[field], what, (int)(v.n > 64 ? 64 : v.n), v.p);
+}
+
+static cx_slice value(struct engine *e, size_t field)
+{
+	return cx_rec_get(e->r, field, &e->scratch);
+}
+
+/* Parse a time field of the current record; 0 if empty. */
+static int time_value(struct engine *e, size_t field, cx_instant *t)
+{
+	cx_slice v = value(e, field);
+	if (v.n == 0)
+		return 0;
+	int rc = cx_time_parse(v.p, v.n, t);
+	if (rc < 0)
+		bad_value(e, field, cx_time_strerror(rc), v);
+	return 1;
+}
+
+static int flag_value(struct engine *e, size_t field)
+{
+	cx_slice v = value(e, field);
+	int f = cx_flag_parse(v.p, v.n);
+	if (f == -2)
+		bad_value(e, field, "not a 0/1 flag", v);
+	return f;
+}
+
+static void update(struct engine *e, size_t gid, double w, cx_instant created, int64_t period)
+{
+	for (size_t si = 0; si < e->nstats; si++) {
+		struct stat *st = &e->stats[si];
+		int s = (int)si;
+		double *d = gd(e, gid, s);
+		switch (st->kind) {
+		case ST_N:
+			d[0] += w;
+			break;
+		case ST_FLAG: {
+			int any = 0, known = 0;
+			for (size_t i = 0; i < st->nfield; i++) {
+				int f = flag_value(e, st->field[i]);
+				any |= f == 1;
+				known |= f >= 0;
+			}
+			d[0] += any ? w : 0;
+			d[1] += known ? w : 0;
+			break;
+		}
+		case ST_VAL: {
+			cx_slice v = value(e, st->field[0]);
+			if (v.n == 0)
+				break;
+			double x;
+			int rc = cx_num_parse(v.p, v.n, &x);
+			if (rc < 0)
+				bad_value(e, st->field[0], cx_num_strerror(rc), v);
+			val_add(e, gid, s, x);
+			break;
+		}
+		case ST_DUR: {
+			cx_instant to;
+			if (!time_value(e, st->field[0], &to))
+				break;
+			if (to < created) {
+				/* Resolved before created: a data error that
+				 * would make averages lie; counted, reported at
+				 * the end, left out. */
+				if (!st->negative++) {
+					st->neg_file = e->r->file;
+					st->neg_line = e->r->line;
+				}
+				break;
+			}
+			val_add(e, gid, s, (double)(to - created));
+			break;
+		}
+		case ST_DISTINCT: {
+			cx_slice v = value(e, st->field[0]);
+			if (v.n)
+				distinct_add(e, gid, s, v.p, v.n);
+			break;
+		}
+		case ST_OPEN: {
+			cx_instant res;
+			int resolved = time_value(e, st->field[0], &res);
+			if (e->conf->all_time) {
+				d[0] += resolved ? 0 : w;
+				break;
+			}
+			cx_period next = { e->conf->unit, period + 1 };
+			d[0] += !resolved || res >= cx_period_start(next) ? w : 0;
+			break;
+		}
+		case ST_SLA: {
+			cx_instant done;
+			if (time_value(e, st->field[0], &done)) {
+				if (done - created <= st->target)
+					d[0] += w;
+				else
+					d[1] += w;
+			} else {
+				dvec_push(gv(e, gid, s), (double)(created + st->target));
+			}
+			break;
+		}
+		case ST_MATCH: {
+			cx_slice v = value(e, st->field[0]);
+			if (v.n == strlen(st->match) && !memcmp(v.p, st->match, v.n))
+				d[0] += w;
+			break;
+		}
+		case ST_FCR: {
+			cx_instant res;
+			if (!time_value(e, st->field[0], &res))
+				break;
+			d[1] += w;
+			if (flag_value(e, st->field[1]) != 1 && flag_value(e, st->field[2]) != 1)
+				d[0] += w;
+			break;
+		}
+		}
+	}
+}
+
+static void reject(struct engine *e, const char *why)
+{
+	if (!e->rej)
+		cx_die_at(CX_EXIT_DATA, e->r->file, e->r->line, "%s (use --rejects FILE to set such rows aside)",
+			  why);
+	e->rejected++;
+	cx_out_field(e->rej, e->r->file, strlen(e->r->file));
+	cx_buf *b = &e->scratch2;
+	cx_buf_reset(b);
+	cx_buf_addf(b, "\t%ld\t", e->r->line);
+	cx_out_raw(e->rej, b->p, b->len);
+	cx_out_field(e->rej, why, strlen(why));
+	cx_out_c(e->rej, '\t');
+	cx_slice line = cx_reader_line(e->r);
+	cx_out_raw(e->rej, line.p, line.n);	/* already escaped */
+	cx_out_eol(e->rej);
+}
+
+static void resolve_fields(struct engine *e)
+{
+	cx_reader *r = e->r;
+	e->time_field = cx_reader_need(r, e->time_name);
+	e->group = cx_calloc(e->ngroup + 1, sizeof *e->group);
+	for (size_t i = 0; i < e->ngroup; i++)
+		e->group[i] = cx_reader_need(r, e->group_names[i]);
+	e->count_field = e->conf->count_field ? (long)cx_reader_need(r, e->conf->count_field) : -1;
+	for (size_t s = 0; s < e->nstats; s++)
+		for (size_t i = 0; i < e->stats[s].nfield; i++)
+			e->stats[s].field[i] = cx_reader_need(r, e->stats[s].fname[i]);
+}
+
+/* The period of t.  Consecutive rows mostly fall in the same period, so
+ * the last one's bounds are kept: [lo, hi) is exactly the instants whose
+ * period is index (cxtime guarantees periods tile time in order). */
+static int64_t period_of(struct engine *e, cx_instant t)
+{
+	if (e->conf->all_time)
+		return 0;
+	if (e->pc_valid && t >= e->pc_lo && t < e->pc_hi)
+		return e->pc_index;
+	cx_period p = cx_period_of(t, e->conf->unit), next = { p.unit, p.index + 1 };
+	e->pc_lo = cx_period_start(p);
+	e->pc_hi = cx_period_start(next);
+	e->pc_index = p.index;
+	e->pc_valid = 1;
+	return p.index;
+}
+
+static void read_records(struct engine *e)
+{
+	resolve_fields(e);
+	/* Split records only as far as the last field a metric reads. */
+	size_t last = e->time_field;
+	for (size_t i = 0; i < e->ngroup; i++)
+		last = e->group[i] > last ? e->group[i] : last;
+	if (e->count_field >= 0 && (size_t)e->count_field > last)
+		last = (size_t)e->count_field;
+	for (size_t s = 0; s < e->nstats; s++)
+		for (size_t i = 0; i < e->stats[s].nfield; i++)
+			last = e->stats[s].field[i] > last ? e->stats[s].field[i] : last;
+	cx_reader_split(e->r, last + 1);
+	cx_slice *gvals = cx_calloc(e->ngroup + 1, sizeof *gvals);
+	cx_buf why = CX_BUF_INIT;
+	while (cx_reader_next(e->r)) {
+		cx_slice tv = value(e, e->time_field);
+		cx_instant t;
+		int rc = tv.n ? cx_time_parse(tv.p, tv.n, &t) : CX_TIME_EEMPTY;
+		if (rc < 0) {
+			cx_buf_reset(&why);
+			cx_buf_addf(&why, "field '%s': %s", e->time_name,
+				    rc == CX_TIME_EEMPTY ? "missing time" : cx_time_strerror(rc));
+			if (rc != CX_TIME_EEMPTY)
+				cx_buf_addf(&why, ": '%.*s'", (int)(tv.n > 64 ? 64 : tv.n), tv.p);
+			reject(e, why.p);
+			continue;
+		}
+		double w = 1;
+		if (e->count_field >= 0) {
+			cx_slice v = value(e, (size_t)e->count_field);
+			if (cx_num_parse(v.p, v.n, &w) < 0 || w < 0 || w != floor(w))
+				bad_value(e, (size_t)e->count_field, "not a whole count", v);
+		}
+		if (!e->have_latest || t > e->latest) {
+			e->latest = t;
+			e->have_latest = 1;
+		}
+		int64_t period = period_of(e, t);
+		for (size_t i = 0; i < e->ngroup; i++)
+			gvals[i] = e->r->f[e->group[i]];
+		size_t gid = group_of(e, period, gvals, e->ngroup, 0);
+		update(e, gid, w, t, period);
+	}
+	free(gvals);
+	cx_buf_free(&why);
+}
+
+/* ------------------------------------------------------------------ */
+/* Finishing                                                            */
+
+/* The group values part of a group's key (after period and total flag). */
+static const char *group_part(const struct engine *e, size_t gid, size_t *n)
+{
+	size_t len;
+	const char *k = cx_keys_get(&e->keys, (uint32_t)gid, &len);
+	*n = len - sizeof(int64_t) - 1;
+	return k + sizeof(int64_t) + 1;
+}
+
+/* Split a group part back into its values. */
+static void split_group(const char *p, size_t n, cx_slice *vals, size_t nvals)
+{
+	const char *e = p + n;
+	for (size_t i = 0; i < nvals; i++) {
+		const char *t = memchr(p, '\t', (size_t)(e - p));
+		vals[i].p = p;
+		vals[i].n = (size_t)(t - p);
+		p = t + 1;
+	}
+}
+
+/* --fill: every group gets every period from the first to the last. */
+static void fill(struct engine *e)
+{
+	size_t n = e->keys.n;
+	if (n == 0 || e->conf->all_time)
+		return;
+	int64_t lo = e->period[0], hi = e->period[0];
+	for (size_t g = 1; g < n; g++) {
+		if (e->period[g] < lo)
+			lo = e->period[g];
+		if (e->period[g] > hi)
+			hi = e->period[g];
+	}
+	cx_keys parts = CX_KEYS_INIT;
+	for (size_t g = 0; g < n; g++) {
+		size_t len;
+		const char *p = group_part(e, g, &len);
+		cx_keys_intern(&parts, p, len, NULL);
+	}
+	if ((double)(hi - lo + 1) * (double)parts.n > 5e7)
+		cx_die(CX_EXIT_USAGE, "--fill would make %.0f rows (%lld periods x %zu groups); "
+		       "use a longer period", (double)(hi - lo + 1) * (double)parts.n,
+		       (long long)(hi - lo + 1), parts.n);
+	cx_slice *vals = cx_calloc(e->ngroup + 1, sizeof *vals);
+	for (size_t k = 0; k < parts.n; k++)
+		for (int64_t p = lo; p <= hi; p++) {
+			size_t len;
+			/* cx_keys_get is stable only until the next intern on
+			 * the same table; parts is not e->keys. */
+			const char *gp = cx_keys_get(&parts, (uint32_t)k, &len);
+			split_group(gp, len, vals, e->ngroup);
+			group_of(e, p, vals, e->ngroup, 0);
+		}
+	free(vals);
+	cx_keys_free(&parts);
+}
+
+/* --totals: one more group per period, the merge of the period's groups. */
+static void totals(struct engine *e)
+{
+	size_t n = e->keys.n;
+	size_t *map = cx_malloc((n + 1) * sizeof *map);
+	cx_slice *vals = cx_calloc(e->ngroup + 1, sizeof *vals);
+	for (size_t i = 0; i < e->ngroup; i++) {
+		vals[i].p = "(all)";
+		vals[i].n = 5;
+	}
+	for (size_t g = 0; g < n; g++) {
+		size_t t = group_of(e, e->period[g], vals, e->ngroup, 1);
+		merge_group(e, t, g);
+		map[g] = t;
+	}
+	/* The new groups themselves are not merged into anything. */
+	map = cx_realloc(map, (e->keys.n + 1) * sizeof *map);
+	for (size_t g = n; g < e->keys.n; g++)
+		map[g] = (size_t)-1;
+	merge_distinct(e, map);
+	free(map);
+	free(vals);
+}
+
+static const struct engine *sort_engine;
+
+static int cmp_groups(const void *pa, const void *pb)
+{
+	const struct engine *e = sort_engine;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	if (e->period[a] != e->period[b])
+		return e->period[a] < e->period[b] ? -1 : 1;
+	if (e->is_total[a] != e->is_total[b])
+		return e->is_total[a] - e->is_total[b];
+	size_t la, lb;
+	const char *ka = group_part(e, a, &la), *kb = group_part(e, b, &lb);
+	int c = memcmp(ka, kb, la < lb ? la : lb);
+	return c ? c : (la > lb) - (la < lb);
+}
+
+static void put_period(const struct engine *e, int64_t index, cx_buf *b)
+{
+	if (e->conf->all_time) {
+		cx_buf_adds(b, "all");
+		return;
+	}
+	char s[CX_PERIOD_MAX];
+	cx_period p = { e->conf->unit, index };
+	cx_buf_add(b, s, cx_period_format(p, s));
+}
+
+static void write_header(struct engine *e, cx_output *o)
+{
+	cx_out_s(o, "period");
+	for (size_t i = 0; i < e->ngroup; i++) {
+		cx_out_c(o, '\t');
+		cx_out_field(o, e->group_names[i], strlen(e->group_names[i]));
+	}
+	if (e->conf->partial) {
+		for (size_t s = 0; s < e->nstats; s++) {
+			cx_out_s(o, "\t@");
+			cx_out_field(o, e->stats[s].spec, strlen(e->stats[s].spec));
+		}
+		cx_out_s(o, "\t@latest");
+	} else {
+		for (size_t m = 0; m < e->nmetrics; m++) {
+			cx_out_c(o, '\t');
+			cx_out_field(o, e->metrics[m].column, strlen(e->metrics[m].column));
+		}
+	}
+	cx_out_eol(o);
+}
+
+static void put_exact(cx_buf *b, double v)
+{
+	if (v == floor(v) && fabs(v) < 9e15)
+		cx_buf_addf(b, "%.0f", v);
+	else
+		cx_buf_addf(b, "%.17g", v);
+}
+
+/* One statistic in --partial form (see cx-metrics(1), "Partial results"). */
+static void put_stat(struct engine *e, size_t gid, size_t si, cx_buf *b)
+{
+	const struct stat *st = &e->stats[si];
+	const double *d = gd(e, gid, (int)si);
+	switch (st->kind) {
+	case ST_N: case ST_OPEN: case ST_MATCH:
+		put_exact(b, d[0]);
+		break;
+	case ST_FLAG: case ST_SLA: case ST_FCR:
+		put_exact(b, d[0]);
+		cx_buf_addc(b, ';');
+		put_exact(b, d[1]);
+		break;
+	case ST_VAL: case ST_DUR:
+		for (int i = 0; i < VAL_NDOUBLES; i++) {
+			if (i)
+				cx_buf_addc(b, ';');
+			if ((i == VAL_MIN || i == VAL_MAX) && d[VAL_COUNT] == 0)
+				continue;
+			put_exact(b, d[i]);
+		}
+		break;
+	case ST_DISTINCT:
+		break;	/* written by the caller, who walks the set once */
+	}
+	if (st->keep) {
+		struct dvec *v = gv(e, gid, (int)si);
+		for (size_t i = 0; i < v->n; i++) {
+			cx_buf_addc(b, ';');
+			put_exact(b, v->v[i]);
+		}
+	}
+}
+
+/* Distinct values per group, as "LEN:VALUE" runs, for --partial. */
+static cx_buf *distinct_lists(struct engine *e, size_t si)
+{
+	cx_keys *set = &e->sets[e->stats[si].set];
+	cx_buf *lists = cx_calloc(e->keys.n + 1, sizeof *lists);
+	for (size_t id = 0; id < set->n; id++) {
+		size_t len;
+		const char *k = cx_keys_get(set, (uint32_t)id, &len);
+		uint32_t g;
+		memcpy(&g, k, sizeof g);
+		cx_buf_addf(&lists[g], "%zu:", len - sizeof g);
+		cx_buf_add(&lists[g], k + sizeof g, len - sizeof g);
+	}
+	return lists;
+}
+
+static void write_rows(struct engine *e, cx_output *o)
+{
+	size_t n = e->keys.n;
+	size_t *order = cx_malloc((n + 1) * sizeof *order);
+	for (size_t g = 0; g < n; g++)
+		order[g] = g;
+	sort_engine = e;
+	qsort(order, n, sizeof *order, cmp_groups);
+
+	cx_buf **dl = cx_calloc(e->nstats + 1, sizeof *dl);
+	if (e->conf->partial)
+		for (size_t s = 0; s < e->nstats; s++)
+			if (e->stats[s].kind == ST_DISTINCT)
+				dl[s] = distinct_lists(e, s);
+
+	e->block_total = cx_calloc(e->nstats + 1, sizeof *e->block_total);
+	cx_buf *b = &e->scratch;
+	for (size_t i = 0; i < n; i++) {
+		size_t g = order[i];
+		if (i == 0 || e->period[g] != e->period[order[i - 1]]) {
+			/* A new period: the totals that shares divide by. */
+			memset(e->block_total, 0, e->nstats * sizeof *e->block_total);
+			for (size_t j = i; j < n && e->period[order[j]] == e->period[g]; j++) {
+				if (e->is_total[order[j]])
+					continue;
+				for (size_t s = 0; s < e->nstats; s++) {
+					const double *d = gd(e, order[j], (int)s);
+					if (e->stats[s].kind == ST_N)
+						e->block_total[s] += d[0];
+					else if (e->stats[s].kind == ST_VAL)
+						e->block_total[s] += val_sum(d);
+				}
+			}
+		}
+		cx_buf_reset(b);
+		put_period(e, e->period[g], b);
+		size_t len;
+		const char *gp = group_part(e, g, &len);
+		if (e->ngroup) {
+			cx_buf_addc(b, '\t');
+			cx_buf_add(b, gp, len - 1);	/* values are TAB-separated already */
+		}
+		cx_out_raw(o, b->p, b->len);
+		if (e->conf->partial) {
+			for (size_t s = 0; s < e->nstats; s++) {
+				cx_out_c(o, '\t');
+				cx_buf_reset(b);
+				if (e->stats[s].kind == ST_DISTINCT) {
+					if (dl[s][g].len)
+						cx_out_field(o, dl[s][g].p, dl[s][g].len);
+					continue;
+				}
+				put_stat(e, g, s, b);
+				cx_out_raw(o, b->p, b->len);
+			}
+			/* The latest time seen, the default --now of a merge. */
+			cx_buf_reset(b);
+			cx_buf_addc(b, '\t');
+			if (e->have_latest)
+				cx_buf_addf(b, "%lld", (long long)e->latest);
+			cx_out_raw(o, b->p, b->len);
+		} else {
+			for (size_t m = 0; m < e->nmetrics; m++) {
+				cx_out_c(o, '\t');
+				cx_buf_reset(b);
+				e->metrics[m].def->finish(e, g, &e->metrics[m], b);
+				cx_out_field(o, b->p ? b->p : "", b->len);
+			}
+		}
+		cx_out_eol(o);
+	}
+	for (size_t s = 0; s < e->nstats; s++)
+		if (dl[s]) {
+			for (size_t g = 0; g <= n; g++)
+				cx_buf_free(&dl[s][g]);
+			free(dl[s]);
+		}
+	free(dl);
+	free(order);
+}
+
+/* ------------------------------------------------------------------ */
+/* --merge: reading partial results back                                */
+
+static _Noreturn void bad_partial(struct engine *e, size_t col, const char *what)
+{
+	cx_die_at(CX_EXIT_DATA, e->r->file, e->r->line, "column '%s': %s", e->r->names[col], what);
+}
+
+/* Next number of a ';'-separated list at *p (before end); 0 if none. */
+static int next_num(const char **p, const char *end, double *v, int *empty)
+{
+	if (*p > end)
+		return 0;
+	const char *q = memchr(*p, ';', (size_t)(end - *p));
+	if (!q)
+		q = end;
+	*empty = q == *p;
+	int ok = *empty || cx_num_parse(*p, (size_t)(q - *p), v) == CX_NUM_OK;
+	*p = q + 1;
+	return ok ? 1 : -1;
+}
+
+static void merge_stat(struct engine *e, size_t gid, size_t si, size_t col)
+{
+	const struct stat *st = &e->stats[si];
+	cx_slice v = cx_rec_get(e->r, col, &e->scratch);
+	const char *p = v.p, *end = v.p + v.n;
+	double *d = gd(e, gid, (int)si);
+	double x[VAL_NDOUBLES];
+	int empty, k = 0, want;
+	if (st->kind == ST_DISTINCT) {
+		while (p < end) {
+			char *colon;
+			unsigned long long len = strtoull(p, &colon, 10);
+			if (colon == p || colon >= end || *colon != ':' || len > (size_t)(end - colon - 1))
+				bad_partial(e, col, "malformed list of distinct values");
+			/* distinct_add() uses scratch2, not the scratch v is in. */
+			distinct_add(e, gid, (int)si, colon + 1, (size_t)len);
+			p = colon + 1 + len;
+		}
+		return;
+	}
+	switch (st->kind) {
+	case ST_N: case ST_OPEN: case ST_MATCH: want = 1; break;
+	case ST_FLAG: case ST_SLA: case ST_FCR: want = 2; break;
+	default: want = VAL_NDOUBLES; break;
+	}
+	for (; k < want; k++) {
+		int rc = next_num(&p, end, &x[k], &empty);
+		int may_be_empty = want == VAL_NDOUBLES && (k == VAL_MIN || k == VAL_MAX);
+		if (rc <= 0 || (empty && !may_be_empty))
+			bad_partial(e, col, "malformed statistics");
+		if (empty)
+			x[k] = k == VAL_MIN ? INFINITY : -INFINITY;
+	}
+	if (want == VAL_NDOUBLES) {
+		d[VAL_COUNT] += x[VAL_COUNT];
+		two_sum_add(d, x[VAL_HI]);
+		two_sum_add(d, x[VAL_LO]);
+		if (x[VAL_MIN] < d[VAL_MIN])
+			d[VAL_MIN] = x[VAL_MIN];
+		if (x[VAL_MAX] > d[VAL_MAX])
+			d[VAL_MAX] = x[VAL_MAX];
+	} else {
+		for (int i = 0; i < want; i++)
+			d[i] += x[i];
+	}
+	if (st->keep) {
+		double y;
+		int rc;
+		while ((rc = next_num(&p, end, &y, &empty)) != 0) {
+			if (rc < 0 || empty)
+				bad_partial(e, col, "malformed list of values");
+			dvec_push(gv(e, gid, (int)si), y);
+		}
+	} else if (p <= end) {
+		bad_partial(e, col, "more numbers than expected");
+	}
+}
+
+static void read_partials(struct engine *e)
+{
+	cx_reader *r = e->r;
+	/* The partial header must be exactly what this -p/-g/-m writes. */
+	size_t want = 1 + e->ngroup + e->nstats + 1;
+	int same = r->nfields == want && !strcmp(r->names[0], "period");
+	for (size_t i = 0; same && i < e->ngroup; i++)
+		same = !strcmp(r->names[1 + i], e->group_names[i]);
+	for (size_t s = 0; same && s < e->nstats; s++)
+		same = r->names[1 + e->ngroup + s][0] == '@' &&
+		       !strcmp(r->names[1 + e->ngroup + s] + 1, e->stats[s].spec);
+	same = same && !strcmp(r->names[want - 1], "@latest");
+	if (!same) {
+		cx_buf b = CX_BUF_INIT;
+		cx_buf_adds(&b, "period");
+		for (size_t i = 0; i < e->ngroup; i++)
+			cx_buf_addf(&b, ", %s", e->group_names[i]);
+		for (size_t s = 0; s < e->nstats; s++)
+			cx_buf_addf(&b, ", @%s", e->stats[s].spec);
+		cx_die_at(CX_EXIT_USAGE, r->file, 1,
+			  "not partial results of the same -p, -g and -m (expected the fields: %s, @latest)",
+			  b.p);
+	}
+	cx_slice *vals = cx_calloc(e->ngroup + 1, sizeof *vals);
+	while (cx_reader_next(r)) {
+		cx_slice pv = r->f[0];
+		int64_t period = 0;
+		if (e->conf->all_time) {
+			if (pv.n != 3 || memcmp(pv.p, "all", 3))
+				bad_partial(e, 0, "expected 'all' (the input was made with another -p)");
+		} else {
+			cx_period p;
+			if (cx_period_parse(pv.p, pv.n, e->conf->unit, &p) < 0)
+				bad_partial(e, 0, "not a period of this -p");
+			period = p.index;
+		}
+		for (size_t i = 0; i < e->ngroup; i++)
+			vals[i] = r->f[1 + i];
+		size_t gid = group_of(e, period, vals, e->ngroup, 0);
+		for (size_t s = 0; s < e->nstats; s++)
+			merge_stat(e, gid, s, 1 + e->ngroup + s);
+		cx_slice lv = cx_rec_get(r, want - 1, &e->scratch);
+		double latest;
+		if (lv.n) {
+			if (cx_num_parse(lv.p, lv.n, &latest) < 0)
+				bad_partial(e, want - 1, "not a number");
+			if (!e->have_latest || (cx_instant)latest > e->latest) {
+				e->latest = (cx_instant)latest;
+				e->have_latest = 1;
+			}
+		}
+	}
+	free(vals);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void free_engine(struct engine *e)
+{
+	for (size_t g = 0; g < e->keys.n; g++)
+		for (size_t v = 0; v < e->nvecs; v++)
+			free(e->vecs[g * e->nvecs + v].v);
+	for (size_t s = 0; s < e->nstats; s++) {
+		free(e->stats[s].spec);
+		free(e->stats[s].owned);
+	}
+	for (size_t i = 0; i < e->nsets; i++)
+		cx_keys_free(&e->sets[i]);
+	for (size_t m = 0; m < e->nmetrics; m++)
+		free(e->metrics[m].column);
+	free(e->sets);
+	free(e->stats);
+	free(e->metrics);
+	free(e->d);
+	free(e->vecs);
+	free(e->distinct_n);
+	free(e->period);
+	free(e->is_total);
+	free(e->group);
+	free(e->block_total);
+	if (e->group_names)
+		cx_free_list(e->group_names, e->ngroup);
+	if (e->det_names)
+		cx_free_list(e->det_names, e->ndet_names);
+	cx_keys_free(&e->keys);
+	cx_buf_free(&e->scratch);
+	cx_buf_free(&e->scratch2);
+}
+
+int cx_metrics_run(const cx_metrics_conf *c, cx_reader *r, cx_output *o)
+{
+	struct engine e = { .conf = c, .r = r };
+	e.time_name = c->time_field ? c->time_field : cx_canon("created_at");
+	if (c->group && *c->group)
+		e.group_names = cx_split_list(c->group, &e.ngroup);
+	size_t nwords;
+	char **words = cx_split_list(c->metrics ? c->metrics : default_metrics, &nwords);
+	for (size_t i = 0; i < nwords; i++)
+		parse_metric(&e, words[i]);
+	e.sets = cx_calloc(e.nsets + 1, sizeof *e.sets);
+
+	if (c->rejects && !c->merge) {
+		e.rej = cx_output_open(c->rejects);
+		cx_out_s(e.rej, "file\tline\treason\traw");
+		cx_out_eol(e.rej);
+	}
+	if (c->merge)
+		read_partials(&e);
+	else
+		read_records(&e);
+	if (c->fill)
+		fill(&e);
+	if (c->totals && e.ngroup && !c->partial)
+		totals(&e);
+
+	write_header(&e, o);
+	write_rows(&e, o);
+
+	for (size_t s = 0; s < e.nstats; s++) {
+		const struct stat *st = &e.stats[s];
+		if (st->negative)
+			cx_warn_at(st->neg_file, st->neg_line,
+				   "%llu row%s with %s before %s left out of the metrics of that "
+				   "duration (the first is here)",
+				   st->negative, st->negative == 1 ? "" : "s", st->fname[0], st->fname[1]);
+	}
+	if (e.rej) {
+		cx_output_close(e.rej);
+		if (e.rejected)
+			cx_warn("%llu row%s without a usable %s set aside in %s", e.rejected,
+				e.rejected == 1 ? "" : "s", e.time_name, c->rejects);
+	}
+	cx_free_list(words, nwords);
+	free_engine(&e);
+	return CX_EXIT_OK;
+}

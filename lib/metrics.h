@@ -1,0 +1,60 @@
+/*
+ * metrics: complaint KPIs by period and group, in one pass (the engine of
+ * cx-metrics).
+ *
+ * Every metric is a row of one table (metrics.c): its name, its formula
+ * in words (what --list prints and the man page shows), the statistics it
+ * needs, and the function that turns those statistics into the printed
+ * value.  Statistics are mergeable by construction: counts and sums add,
+ * minima and maxima compare, value lists and distinct sets concatenate.
+ * That is what lets --partial write them out and --merge read them back
+ * into exactly the result of a single pass.
+ *
+ * A pass: for each record, its period (the time field bucketed in the
+ * --tz zone) and its group values form a key; the key's state is found in
+ * a cx_keys table (made on first sight) and each statistic is updated.  At
+ * the end the groups are sorted by period, then by group values, and one
+ * row is written per group.
+ *
+ * Memory: the engine owns all state.  It grows with the number of groups;
+ * metrics that need every value (median, pNN, exact distinct counts, SLA
+ * deadlines still open) keep those values per group, and say so in --list.
+ */
+#ifndef CX_METRICS_H
+#define CX_METRICS_H
+
+#include <stddef.h>
+
+#include "cxtime.h"
+#include "output.h"
+#include "stream.h"
+
+typedef struct cx_metrics_conf {
+	int all_time;		/* -p all: one period */
+	enum cx_unit unit;
+	const char *time_field;	/* default created_at */
+	const char *group;	/* comma list, or NULL */
+	const char *metrics;	/* comma list, or NULL for the default set */
+	const char *deteriorated;	/* flag fields, default "escalated" */
+	const char *count_field;	/* pre-aggregated input: rows stand for N */
+	const char *customer_field;	/* default customer_id */
+	const char *rejects;	/* rows without a usable time go here */
+	int totals;
+	int fill;
+	int precision;		/* decimals of non-count values */
+	long long sla_first;	/* seconds, or 0 */
+	long long sla_resolve;	/* seconds, or 0 */
+	int now_set;
+	cx_instant now;		/* for SLA and open: default latest time seen */
+	int partial;		/* write mergeable statistics */
+	int merge;		/* read statistics instead of records */
+} cx_metrics_conf;
+
+/* Print the metric table (--list) to o. */
+void cx_metrics_list(cx_output *o);
+
+/* The whole run: read r, write the result (or the partial statistics)
+ * to o.  Returns the exit status.  Dies on bad data with no output. */
+int cx_metrics_run(const cx_metrics_conf *c, cx_reader *r, cx_output *o);
+
+#endif
