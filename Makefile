@@ -3,6 +3,8 @@
 #   make                 build every program into bin/
 #   make check           unit tests for lib/, then every command-line case
 #   make asan            the whole suite under ASan + UBSan (separate build dir)
+#   make valgrind        the unit tests and cases under valgrind memcheck
+#   make fuzz            every fuzz target for FUZZ_TIME seconds (default 60)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make demo            ingest the bundled sample and show what cx makes of it
 
@@ -67,6 +69,12 @@ asan:
 check-only: $(PROGS) $(UNITS)
 	@scripts/run-tests $(BUILD)
 
+valgrind: all units
+	@scripts/valgrind-suite $(BUILD)
+
+fuzz:
+	@scripts/fuzz --time $(or $(FUZZ_TIME),60)
+
 deps:
 	sh scripts/install-deps
 
@@ -86,4 +94,4 @@ install: all
 clean:
 	rm -rf build build-asan bin
 
-.PHONY: all units check check-deps asan check-only deps clean install demo
+.PHONY: all units check check-deps asan check-only valgrind fuzz deps clean install demo

@@ -64,12 +64,34 @@ cx_output *cx_output_open(const char *path)
 		o->fd = 1;
 		return o;
 	}
+	/* A device or a pipe (-o /dev/stdout, -o /dev/null, a FIFO) is written
+	 * as it is: renaming a temporary file over it would replace it with a
+	 * regular file.  A symbolic link is followed, so the file it points
+	 * to is replaced, not the link. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		o->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (o->fd < 0)
+			cx_die(CX_EXIT_IO, "cannot open '%s': %s", path, strerror(errno));
+		o->direct = 1;
+		o->path = cx_strdup(path);
+		return o;
+	}
+	char *real = NULL;
+	struct stat lst;
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		real = realpath(path, NULL);
+		if (!real)
+			cx_die(CX_EXIT_IO, "cannot follow the link '%s': %s", path, strerror(errno));
+		path = real;
+	}
 	int slot = 0;
 	while (slot < ntmp && tmp_files[slot])
 		slot++;
 	if (slot == MAX_TMP)
 		cx_die(CX_EXIT_IO, "more than %d output files open at once", MAX_TMP);
 	o->path = cx_strdup(path);
+	free(real);
 	cx_buf t = CX_BUF_INIT;
 	const char *slash = strrchr(path, '/');
 	if (slash)
@@ -167,7 +189,11 @@ void cx_out_field(cx_output *o, const char *p, size_t n)
 void cx_output_close(cx_output *o)
 {
 	cx_output_flush(o);
-	if (o->path) {
+	if (o->direct) {
+		if (close(o->fd) < 0)
+			write_failed(o, errno);
+		free(o->path);
+	} else if (o->path) {
 		if (fsync(o->fd) < 0 && errno != EINVAL)
 			write_failed(o, errno);
 		if (close(o->fd) < 0)

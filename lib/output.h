@@ -11,7 +11,9 @@
  * which cx_output_close() fsyncs and renames over FILE: a reader, or a cron
  * job killed half-way, sees the old file or the new one, never half of one.
  * The temporary file is removed if the program dies (cx_die, SIGINT,
- * SIGTERM, SIGHUP) before that.
+ * SIGTERM, SIGHUP) before that.  A FILE that is a device or a FIFO
+ * (/dev/null, /dev/stdout) is written in place; a symbolic link is
+ * followed, and the file it names is replaced.
  *
  * cx_out_field() writes a value in the stream's escaped form (\t \n \r \\);
  * cx_out_raw() writes bytes as they are.  The cx_output owns its buffer.
@@ -31,6 +33,7 @@ typedef struct cx_output {
 	char *path;	/* final name with -o, else NULL */
 	char *tmp;	/* temporary name while writing, else NULL */
 	int line_buffered;	/* flush after each record (streaming mode) */
+	int direct;		/* -o names a device or FIFO: written in place */
 } cx_output;
 
 /* path NULL or "-": standard output. */
