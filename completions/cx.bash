@@ -8,6 +8,14 @@ _cx_words() { # WORDS CUR
 	COMPREPLY=($(compgen -W "$1" -- "$2"))
 }
 
+_cx_list_words() { # WORDS CUR: the last item of a comma-separated list
+	local IFS=$' \t\n' pre= w
+	[[ $2 == *,* ]] && pre=${2%,*},
+	COMPREPLY=()
+	for w in $(compgen -W "$1" -- "${2##*,}"); do COMPREPLY+=("$pre$w"); done
+	compopt -o nospace 2>/dev/null
+}
+
 _cx_files() { # CUR
 	local IFS=$'\n'
 	compopt -o filenames 2>/dev/null
@@ -108,6 +116,24 @@ _cx_cmd_cx_ingest() { # CUR PREV
 	esac
 }
 
+# cx-metrics
+_cx_cmd_cx_metrics() { # CUR PREV
+	case $2 in
+	-p|--period) _cx_words 'hour day week month quarter year all' "$1" ;;
+	-m|--metrics) _cx_list_words 'complaints customers share deteriorated deterioration_rate frt_mean frt_median frt_p90 resolution_mean resolution_median resolution_p90 open sla_met_rate sla_first_met_rate sla_resolve_met_rate reopen_rate fcr_rate csat_avg csat_pct nps count sum: mean: min: max: median: p90: p95: p99: distinct: count: rate: share:' "$1" ;;
+	--rejects|-o|--output) _cx_files "$1" ;;
+	--tz) _cx_zones "$1" ;;
+	-g|--group|-t|--time-field|--precision|--deteriorated|--count-field|-u|--use|--sla-first|--sla-resolve|--now) COMPREPLY=() ;;
+	*)
+		if [[ $1 == -* ]]; then
+			_cx_words '-p --period -g --group -m --metrics --list -t --time-field --totals --fill --precision --deteriorated --count-field -u --use --sla-first --sla-resolve --now --partial --merge --rejects -o --output --tz -h --help -V --version' "$1"
+		else
+			_cx_files "$1"
+		fi
+		;;
+	esac
+}
+
 _cx_program() { # complete -F handler of cx-*
 	local _cx_prog=$1 _cx_fn=_cx_cmd_${1##*/}
 	_cx_fn=${_cx_fn//-/_}
@@ -124,7 +150,7 @@ _cx() { # complete -F handler of cx
 			return
 		fi
 		cmds=$("$cx" commands 2>/dev/null)
-		[[ -n $cmds ]] || cmds='format ingest'
+		[[ -n $cmds ]] || cmds='format ingest metrics'
 		(( COMP_CWORD == 1 )) && cmds+=$'\nhelp\ncommands'
 		_cx_words "$cmds" "$cur"
 		return
@@ -142,4 +168,4 @@ _cx() { # complete -F handler of cx
 }
 
 complete -F _cx cx
-complete -F _cx_program cx-format cx-ingest
+complete -F _cx_program cx-format cx-ingest cx-metrics

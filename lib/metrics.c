@@ -30,7 +30,9 @@ enum stat_kind {
 	ST_MATCH,	/* weighted rows whose field equals a value */
 };
 
-enum { VAL_COUNT, VAL_HI, VAL_LO, VAL_MIN, VAL_MAX, VAL_NDOUBLES };
+/* A value statistic keeps count, min and max as doubles, and its sum as a
+ * list of exact partial sums (sum_add below). */
+enum { VAL_COUNT, VAL_MIN, VAL_MAX, VAL_NDOUBLES };
 
 struct stat {
 	enum stat_kind kind;
@@ -41,6 +43,7 @@ struct stat {
 	int keep;		/* keep every value (quantiles, SLA deadlines) */
 	size_t off;		/* first double of this stat in a group's array */
 	size_t vec;		/* its value list, when keep */
+	size_t sumvec;		/* ST_VAL, ST_DUR: the partial sums of the values */
 	size_t set;		/* its distinct set, for ST_DISTINCT */
 	long long target;	/* ST_SLA: seconds allowed */
 	const char *match;	/* ST_MATCH: the value (unescaped) */
@@ -100,6 +103,7 @@ struct engine {
 	long count_field;
 	char **det_names;
 	size_t ndet_names;
+	int det_stat;
 	double *block_total;	/* per stat: sum over the period being written */
 
 	struct stat *stats;
@@ -160,7 +164,10 @@ static int add_stat(struct engine *e, enum stat_kind kind, const char *spec, con
 	switch (kind) {
 	case ST_N: case ST_OPEN: case ST_MATCH: e->ndoubles += 1; break;
 	case ST_FLAG: case ST_SLA: case ST_FCR: e->ndoubles += 2; break;
-	case ST_VAL: case ST_DUR: e->ndoubles += VAL_NDOUBLES; break;
+	case ST_VAL: case ST_DUR:
+		e->ndoubles += VAL_NDOUBLES;
+		s->sumvec = e->nvecs++;
+		break;
 	case ST_DISTINCT: s->set = e->nsets++; break;
 	}
 	if (keep || kind == ST_SLA) {
@@ -177,6 +184,8 @@ static int stat_n(struct engine *e)
 
 static int stat_deteriorated(struct engine *e)
 {
+	if (e->det_names)
+		return e->det_stat;	/* deteriorated and deterioration_rate share it */
 	const char *list = e->conf->deteriorated ? e->conf->deteriorated : "escalated";
 	size_t n;
 	/* The names stay referenced by the stat; the list lives as long as
@@ -195,6 +204,7 @@ static int stat_deteriorated(struct engine *e)
 	cx_buf_free(&spec);
 	e->det_names = names;
 	e->ndet_names = n;
+	e->det_stat = s;
 	return s;
 }
 
@@ -250,6 +260,11 @@ static struct dvec *gv(const struct engine *e, size_t gid, int s)
 	return &e->vecs[gid * e->nvecs + e->stats[s].vec];
 }
 
+static struct dvec *gv_sum(const struct engine *e, size_t gid, int s)
+{
+	return &e->vecs[gid * e->nvecs + e->stats[s].sumvec];
+}
+
 static double n_of(const struct engine *e, size_t gid, int s)
 {
 	return gd(e, gid, s)[0];
@@ -273,9 +288,57 @@ static void put_ratio(const struct engine *e, double num, double den, cx_buf *ou
 		put_value(e, num / den, out);
 }
 
-static double val_sum(const double *v)
+/*
+ * Exact summation (Shewchuk's algorithm, as Python's math.fsum): the sum is
+ * kept as a short list of non-overlapping partial sums whose exact total
+ * is the exact sum of everything added, and it is rounded once, when read.
+ * So the order in which rows, groups or --partial results arrive never
+ * changes a printed sum or mean.
+ */
+static void sum_add(struct dvec *p, double x)
 {
-	return v[VAL_HI] + v[VAL_LO];
+	size_t i = 0;
+	for (size_t j = 0; j < p->n; j++) {
+		double y = p->v[j];
+		if (fabs(x) < fabs(y)) {
+			double t = x;
+			x = y;
+			y = t;
+		}
+		double hi = x + y, lo = y - (hi - x);
+		if (lo != 0.0)
+			p->v[i++] = lo;
+		x = hi;
+	}
+	p->n = i;
+	dvec_push(p, x);
+}
+
+static double sum_value(const struct dvec *p)
+{
+	size_t n = p->n;
+	if (n == 0)
+		return 0.0;
+	double hi = p->v[--n], lo = 0.0;
+	while (n > 0) {
+		double x = hi, y = p->v[--n];
+		hi = x + y;
+		lo = y - (hi - x);
+		if (lo != 0.0)
+			break;
+	}
+	/* Round half to even across the partials left, as fsum does. */
+	if (n > 0 && ((lo < 0 && p->v[n - 1] < 0) || (lo > 0 && p->v[n - 1] > 0))) {
+		double y = lo * 2, x = hi + y;
+		if (y == x - hi)
+			hi = x;
+	}
+	return hi;
+}
+
+static double val_sum(const struct engine *e, size_t gid, int s)
+{
+	return sum_value(&e->vecs[gid * e->nvecs + e->stats[s].sumvec]);
 }
 
 /* The values of a kept stat, sorted (once per group; finishing may ask
@@ -339,7 +402,7 @@ PLAN(frt_mean) { m->a = stat_dur(e, "first_response_at", 0); }
 FINISH(dur_mean_minutes)
 {
 	const double *v = gd(e, gid, m->a);
-	put_ratio(e, val_sum(v) / 60.0, v[VAL_COUNT], out);
+	put_ratio(e, val_sum(e, gid, m->a) / 60.0, v[VAL_COUNT], out);
 }
 
 PLAN(frt_quantile) { m->a = stat_dur(e, "first_response_at", 1); }
@@ -352,7 +415,7 @@ PLAN(resolution_mean) { m->a = stat_dur(e, "resolved_at", 0); }
 FINISH(dur_mean_hours)
 {
 	const double *v = gd(e, gid, m->a);
-	put_ratio(e, val_sum(v) / 3600.0, v[VAL_COUNT], out);
+	put_ratio(e, val_sum(e, gid, m->a) / 3600.0, v[VAL_COUNT], out);
 }
 
 PLAN(open)
@@ -365,12 +428,13 @@ PLAN(open)
 }
 FINISH(open) { put_count(e, gd(e, gid, m->a)[0], out); }
 
-PLAN(sla_met_rate)
+static void plan_sla(struct engine *e, struct metric *m, int resolve)
 {
 	const cx_metrics_conf *c = e->conf;
-	if (!c->sla_first && !c->sla_resolve)
-		cx_usage_error("sla_met_rate needs --sla-first DURATION or --sla-resolve DURATION");
-	int resolve = c->sla_first == 0;
+	if (resolve && !c->sla_resolve)
+		cx_usage_error("%s needs --sla-resolve DURATION", m->column);
+	if (!resolve && !c->sla_first)
+		cx_usage_error("%s needs --sla-first DURATION", m->column);
 	const char *f[2] = { need_field(e, resolve ? "resolved_at" : "first_response_at"),
 			     e->time_name };
 	cx_buf spec = CX_BUF_INIT;
@@ -380,13 +444,26 @@ PLAN(sla_met_rate)
 	e->stats[m->a].sla_resolve = resolve;
 	cx_buf_free(&spec);
 }
+
+PLAN(sla_met_rate)
+{
+	const cx_metrics_conf *c = e->conf;
+	if (c->sla_first && c->sla_resolve)
+		cx_usage_error("sla_met_rate is ambiguous with both --sla-first and --sla-resolve: "
+			       "use sla_first_met_rate and sla_resolve_met_rate");
+	if (!c->sla_first && !c->sla_resolve)
+		cx_usage_error("sla_met_rate needs --sla-first DURATION or --sla-resolve DURATION");
+	plan_sla(e, m, c->sla_first == 0);
+}
+PLAN(sla_first_met_rate) { plan_sla(e, m, 0); }
+PLAN(sla_resolve_met_rate) { plan_sla(e, m, 1); }
 FINISH(sla_met_rate);
 
 PLAN(csat_avg) { m->a = stat_val(e, "csat", 1, 0); }
 FINISH(val_mean)
 {
 	const double *v = gd(e, gid, m->a);
-	put_ratio(e, val_sum(v), v[VAL_COUNT], out);
+	put_ratio(e, val_sum(e, gid, m->a), v[VAL_COUNT], out);
 }
 
 PLAN(csat_pct) { m->a = stat_val(e, "csat", 1, 1); }
@@ -445,7 +522,7 @@ FINISH(val_sum)
 {
 	const double *v = gd(e, gid, m->a);
 	if (v[VAL_COUNT] > 0)
-		put_value(e, val_sum(v), out);
+		put_value(e, val_sum(e, gid, m->a), out);
 }
 PLAN(mean) { m->a = stat_val(e, m->arg, 0, 0); }
 PLAN(minmax) { m->a = stat_val(e, m->arg, 0, 0); }
@@ -497,6 +574,10 @@ static const struct metric_def metric_defs[] = {
 	  "later, or unanswered with the deadline before --now; unanswered and not yet due: "
 	  "left out",
 	  plan_sla_met_rate, finish_sla_met_rate },
+	{ "sla_first_met_rate", 0, "sla_met_rate for the --sla-first target (first_response_at)",
+	  plan_sla_first_met_rate, finish_sla_met_rate },
+	{ "sla_resolve_met_rate", 0, "sla_met_rate for the --sla-resolve target (resolved_at)",
+	  plan_sla_resolve_met_rate, finish_sla_met_rate },
 	{ "reopen_rate", 0, "reopened = 1 / complaints whose reopened flag is known",
 	  plan_reopen_rate, finish_reopen_rate },
 	{ "fcr_rate", 0,
@@ -531,7 +612,7 @@ FINISH(share_of)
 {
 	const double *v = gd(e, gid, m->a);
 	if (v[VAL_COUNT] > 0)
-		put_ratio(e, val_sum(v), e->block_total[m->a], out);
+		put_ratio(e, val_sum(e, gid, m->a), e->block_total[m->a], out);
 }
 
 static cx_instant now_of(const struct engine *e)
@@ -546,8 +627,8 @@ FINISH(sla_met_rate)
 	/* Unanswered: missed once the deadline has passed, unknown before. */
 	struct dvec *pending = gv(e, gid, m->a);
 	cx_instant now = now_of(e);
-	for (size_t i = 0; i < pending->n; i++)
-		missed += pending->v[i] <= (double)now;
+	for (size_t i = 0; i + 1 < pending->n; i += 2)
+		missed += pending->v[i] <= (double)now ? pending->v[i + 1] : 0;
 	put_ratio(e, met, met + missed, out);
 }
 
@@ -569,7 +650,9 @@ static void parse_metric(struct engine *e, const char *word)
 		} else if (!strcmp(d->name, "pNN") && len >= 2 && len <= 4 && word[0] == 'p') {
 			char *end;
 			long q = strtol(word + 1, &end, 10);
-			if (end == colon && q >= 0 && q <= 100 && word[1] >= '0' && word[1] <= '9') {
+			/* p0 .. p100, without leading zeros */
+			if (end == colon && q >= 0 && q <= 100 && word[1] >= '0' && word[1] <= '9' &&
+			    (word[1] != '0' || len == 2)) {
 				m.def = d;
 				m.q = (double)q / 100.0;
 			}
@@ -662,21 +745,11 @@ static size_t group_of(struct engine *e, int64_t period, const cx_slice *vals, s
 	return gid;
 }
 
-/* Exact-as-possible summation: the sum is kept as an unevaluated pair
- * (hi + lo) with Knuth's TwoSum, so the order rows or partial results
- * arrive in does not change the printed result. */
-static void two_sum_add(double *v, double x)
-{
-	double hi = v[VAL_HI], s = hi + x, bp = s - hi, err = (hi - (s - bp)) + (x - bp);
-	v[VAL_HI] = s;
-	v[VAL_LO] += err;
-}
-
 static void val_add(struct engine *e, size_t gid, int s, double x)
 {
 	double *v = gd(e, gid, s);
 	v[VAL_COUNT] += 1;
-	two_sum_add(v, x);
+	sum_add(&e->vecs[gid * e->nvecs + e->stats[s].sumvec], x);
 	if (x < v[VAL_MIN])
 		v[VAL_MIN] = x;
 	if (x > v[VAL_MAX])
@@ -715,8 +788,8 @@ static void merge_group(struct engine *e, size_t dst, size_t src)
 			break;
 		case ST_VAL: case ST_DUR:
 			a[VAL_COUNT] += b[VAL_COUNT];
-			two_sum_add(a, b[VAL_HI]);
-			two_sum_add(a, b[VAL_LO]);
+			for (size_t i = 0; i < gv_sum(e, src, s)->n; i++)
+				sum_add(gv_sum(e, dst, s), gv_sum(e, src, s)->v[i]);
 			if (b[VAL_MIN] < a[VAL_MIN])
 				a[VAL_MIN] = b[VAL_MIN];
 			if (b[VAL_MAX] > a[VAL_MAX])
@@ -861,12 +934,23 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 		case ST_SLA: {
 			cx_instant done;
 			if (time_value(e, st->field[0], &done)) {
-				if (done - created <= st->target)
+				if (done < created) {
+					/* As for durations: a data error, left
+					 * out and counted. */
+					if (!st->negative++) {
+						st->neg_file = e->r->file;
+						st->neg_line = e->r->line;
+					}
+				} else if (done - created <= st->target) {
 					d[0] += w;
-				else
+				} else {
 					d[1] += w;
+				}
 			} else {
+				/* Unanswered: its deadline and weight, judged
+				 * against --now at the end. */
 				dvec_push(gv(e, gid, s), (double)(created + st->target));
+				dvec_push(gv(e, gid, s), w);
 			}
 			break;
 		}
@@ -1141,7 +1225,8 @@ static void put_stat(struct engine *e, size_t gid, size_t si, cx_buf *b)
 		cx_buf_addc(b, ';');
 		put_exact(b, d[1]);
 		break;
-	case ST_VAL: case ST_DUR:
+	case ST_VAL: case ST_DUR: {
+		/* count;min;max;N;partial sum 1;...;partial sum N */
 		for (int i = 0; i < VAL_NDOUBLES; i++) {
 			if (i)
 				cx_buf_addc(b, ';');
@@ -1149,7 +1234,14 @@ static void put_stat(struct engine *e, size_t gid, size_t si, cx_buf *b)
 				continue;
 			put_exact(b, d[i]);
 		}
+		const struct dvec *ps = gv_sum(e, gid, (int)si);
+		cx_buf_addf(b, ";%zu", ps->n);
+		for (size_t i = 0; i < ps->n; i++) {
+			cx_buf_addc(b, ';');
+			put_exact(b, ps->v[i]);
+		}
 		break;
+	}
 	case ST_DISTINCT:
 		break;	/* written by the caller, who walks the set once */
 	}
@@ -1208,7 +1300,7 @@ static void write_rows(struct engine *e, cx_output *o)
 					if (e->stats[s].kind == ST_N)
 						e->block_total[s] += d[0];
 					else if (e->stats[s].kind == ST_VAL)
-						e->block_total[s] += val_sum(d);
+						e->block_total[s] += val_sum(e, order[j], (int)s);
 				}
 			}
 		}
@@ -1316,12 +1408,19 @@ static void merge_stat(struct engine *e, size_t gid, size_t si, size_t col)
 	}
 	if (want == VAL_NDOUBLES) {
 		d[VAL_COUNT] += x[VAL_COUNT];
-		two_sum_add(d, x[VAL_HI]);
-		two_sum_add(d, x[VAL_LO]);
 		if (x[VAL_MIN] < d[VAL_MIN])
 			d[VAL_MIN] = x[VAL_MIN];
 		if (x[VAL_MAX] > d[VAL_MAX])
 			d[VAL_MAX] = x[VAL_MAX];
+		double np, part;
+		if (next_num(&p, end, &np, &empty) <= 0 || empty || np < 0 || np > 1e6 ||
+		    np != floor(np))
+			bad_partial(e, col, "malformed statistics");
+		for (double i = 0; i < np; i++) {
+			if (next_num(&p, end, &part, &empty) <= 0 || empty)
+				bad_partial(e, col, "malformed statistics");
+			sum_add(gv_sum(e, gid, (int)si), part);
+		}
 	} else {
 		for (int i = 0; i < want; i++)
 			d[i] += x[i];
@@ -1329,11 +1428,15 @@ static void merge_stat(struct engine *e, size_t gid, size_t si, size_t col)
 	if (st->keep) {
 		double y;
 		int rc;
+		size_t got = 0;
 		while ((rc = next_num(&p, end, &y, &empty)) != 0) {
 			if (rc < 0 || empty)
 				bad_partial(e, col, "malformed list of values");
 			dvec_push(gv(e, gid, (int)si), y);
+			got++;
 		}
+		if (st->kind == ST_SLA && got % 2)
+			bad_partial(e, col, "malformed list of deadlines");
 	} else if (p <= end) {
 		bad_partial(e, col, "more numbers than expected");
 	}

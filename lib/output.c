@@ -88,10 +88,15 @@ cx_output *cx_output_open(const char *path)
 	int slot = 0;
 	while (slot < ntmp && tmp_files[slot])
 		slot++;
-	if (slot == MAX_TMP)
+	if (slot == MAX_TMP) {
+		free(real);
+		free(o->buf);
+		free(o);
 		cx_die(CX_EXIT_IO, "more than %d output files open at once", MAX_TMP);
+	}
 	o->path = cx_strdup(path);
 	free(real);
+	path = o->path;
 	cx_buf t = CX_BUF_INIT;
 	const char *slash = strrchr(path, '/');
 	if (slash)
