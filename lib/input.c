@@ -267,6 +267,11 @@ static void start(cx_input *in)
 		   (unsigned char)in->raw[1] == 0x8b;
 }
 
+static size_t next_bytes(cx_input *in, char *dst, size_t n)
+{
+	return in->cd != (iconv_t)-1 ? decode_some(in, dst, n) : source_some(in, dst, n);
+}
+
 /* Append decoded bytes behind buf[end]; returns bytes added. */
 static size_t fill(cx_input *in)
 {
@@ -291,7 +296,15 @@ static size_t fill(cx_input *in)
 	}
 	char *dst = in->buf + in->end;
 	size_t room = in->cap - in->end;
-	size_t got = in->cd != (iconv_t)-1 ? decode_some(in, dst, room) : source_some(in, dst, room);
+	size_t got = next_bytes(in, dst, room);
+	/* The BOM may come in pieces (a pipe, a gzip member boundary):
+	 * decide only with three bytes in hand, or at the end. */
+	while (first && got > 0 && got < 3) {
+		size_t more = next_bytes(in, dst + got, room - got);
+		if (!more)
+			break;
+		got += more;
+	}
 	if (!got) {
 		in->done = 1;
 		return 0;

@@ -161,6 +161,9 @@ static void read_header(cx_reader *r)
 			if (b.len == 0)
 				cx_die_at(CX_EXIT_DATA, r->file, r->line,
 					  "header: field %zu has an empty name", i + 1);
+			if (memchr(b.p, '\0', b.len))
+				cx_die_at(CX_EXIT_DATA, r->file, r->line,
+					  "header: the name of field %zu holds a NUL byte", i + 1);
 			r->names[i] = cx_strndup(b.p, b.len);
 			for (size_t j = 0; j < i; j++)
 				if (!strcmp(r->names[j], r->names[i]))
