@@ -14,6 +14,7 @@
 enum {
 	OPT_TOTALS = 0x100, OPT_FILL, OPT_PRECISION, OPT_DETERIORATED, OPT_COUNT_FIELD, OPT_USE,
 	OPT_SLA_FIRST, OPT_SLA_RESOLVE, OPT_NOW, OPT_PARTIAL, OPT_MERGE, OPT_REJECTS, OPT_LIST,
+	OPT_PER, OPT_PER_FIELD, OPT_SCALE, OPT_REPEAT_WINDOW, OPT_CI,
 };
 
 static const cx_option options[] = {
@@ -24,10 +25,15 @@ static const cx_option options[] = {
 	{ "time-field", 't', "FIELD", "bucket by FIELD (default: created_at)" },
 	{ "totals", OPT_TOTALS, NULL, "add a row per period for all groups, with group values (all)" },
 	{ "fill", OPT_FILL, NULL, "give every group every period between the first and the last" },
+	{ "ci", OPT_CI, "LEVEL", "add NAME_lo, NAME_hi confidence intervals (LEVEL %, e.g. 95) to rates" },
 	{ "precision", OPT_PRECISION, "N", "decimals of rates, means and percentiles (default: 4)" },
 	{ "deteriorated", OPT_DETERIORATED, "LIST", "a complaint deteriorated if any of these flags is 1 (default: escalated)" },
 	{ "count-field", OPT_COUNT_FIELD, "FIELD", "each row stands for FIELD complaints (pre-aggregated input)" },
 	{ "use", 'u', "MAP", "read a canonical field from another one: 'csat=satisfaction,...'" },
+	{ "per", OPT_PER, "FILE", "denominators (period, group fields, orders) for orders and complaint_rate" },
+	{ "per-field", OPT_PER_FIELD, "FIELD", "the denominator column of --per (default: orders)" },
+	{ "scale", OPT_SCALE, "N", "complaint_rate per N orders (default: 1000)" },
+	{ "repeat-window", OPT_REPEAT_WINDOW, "DURATION", "repeat: a complaint within this time of the customer's previous one (default: 30d)" },
 	{ "sla-first", OPT_SLA_FIRST, "DURATION", "first-response target for sla_met_rate (30m, 2h, 1d)" },
 	{ "sla-resolve", OPT_SLA_RESOLVE, "DURATION", "resolution target for sla_met_rate" },
 	{ "now", OPT_NOW, "TIME", "the time of the report (default: the latest time in the input)" },
@@ -77,6 +83,11 @@ static void handle(int key, const char *arg, void *ctx)
 	case OPT_PARTIAL: c->partial = 1; break;
 	case OPT_MERGE: c->merge = 1; break;
 	case OPT_REJECTS: c->rejects = arg; break;
+	case OPT_PER: c->per = arg; break;
+	case OPT_CI: c->ci = (double)cx_opt_int("--ci", arg, 50, 99); break;
+	case OPT_REPEAT_WINDOW: c->repeat_window = duration("--repeat-window", arg); break;
+	case OPT_PER_FIELD: c->per_field = arg; break;
+	case OPT_SCALE: c->scale = (double)cx_opt_int("--scale", arg, 1, 1000000000); break;
 	}
 }
 
@@ -93,7 +104,7 @@ int main(int argc, char **argv)
 			"whose denominator is 0 is left empty, the stream's missing value.\n",
 		.uses_tz = 1,
 	};
-	struct args a = { .c = { .precision = 4 } };
+	struct args a = { .c = { .precision = 4, .scale = 1000, .repeat_window = 30 * 86400 } };
 	a.files = cx_calloc((size_t)argc + 1, sizeof *a.files);
 	cx_parse_options(&cmd, argc, argv, handle, &a);
 
@@ -115,6 +126,8 @@ int main(int argc, char **argv)
 			cx_usage_error("--now: not a time: '%s'", a.now);
 		c->now_set = 1;
 	}
+	if (c->per && c->partial)
+		cx_usage_error("--per applies at the end: give it to the last --merge, not to --partial");
 	cx_reader *r = cx_reader_open(a.files, a.nfiles);
 	int status = cx_metrics_run(c, r, out);
 	cx_output_close(out);

@@ -1,5 +1,7 @@
 #include "metrics.h"
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -28,6 +30,7 @@ enum stat_kind {
 	ST_SLA,		/* met, missed [, deadlines of the still unanswered] */
 	ST_FCR,		/* resolved without reopen or escalation; resolved */
 	ST_MATCH,	/* weighted rows whose field equals a value */
+	ST_REPEAT,	/* repeats, computed at the end from the engine's event list */
 };
 
 /* A value statistic keeps count, min and max as doubles, and its sum as a
@@ -74,12 +77,17 @@ static void dvec_push(struct dvec *d, double x)
 struct engine;
 struct metric;
 
+/* Confidence intervals (--ci): Wilson's score interval for proportions,
+ * the exact (Garwood) Poisson interval for rates per exposure. */
+enum ci_kind { CI_NONE, CI_WILSON, CI_POISSON };
+
 struct metric_def {
 	const char *name;
 	int takes_field;	/* written NAME:FIELD */
 	const char *formula;
 	void (*plan)(struct engine *e, struct metric *m);
 	void (*finish)(struct engine *e, size_t gid, const struct metric *m, cx_buf *out);
+	enum ci_kind ci;	/* with --ci: NAME_lo and NAME_hi columns */
 };
 
 struct metric {
@@ -120,6 +128,8 @@ struct engine {
 	double *distinct_n;	/* per group per set: distinct count */
 
 	int64_t *period;	/* per group: period index */
+	double *denom;		/* per group: --per denominator */
+	unsigned char *has_denom;	/* per group: a --per row matched it */
 	unsigned char *is_total;	/* per group: a --totals row */
 	cx_instant latest;	/* latest time seen, default --now */
 	int have_latest;
@@ -129,6 +139,15 @@ struct engine {
 
 	cx_output *rej;
 	unsigned long long rejected;
+	double ci_num, ci_den;	/* the last put_ratio(), for --ci */
+
+	/* repeat: one event per complaint with a customer, in input order */
+	cx_keys customers;
+	uint32_t *ev_cust, *ev_gid;
+	cx_instant *ev_time;
+	double *ev_w;
+	size_t nev, evcap;
+	int repeat_stat;	/* -1 if no repeat metric */
 };
 
 /* ---- planning ---- */
@@ -162,7 +181,7 @@ static int add_stat(struct engine *e, enum stat_kind kind, const char *spec, con
 	s->nfield = nfield;
 	s->off = e->ndoubles;
 	switch (kind) {
-	case ST_N: case ST_OPEN: case ST_MATCH: e->ndoubles += 1; break;
+	case ST_N: case ST_OPEN: case ST_MATCH: case ST_REPEAT: e->ndoubles += 1; break;
 	case ST_FLAG: case ST_SLA: case ST_FCR: e->ndoubles += 2; break;
 	case ST_VAL: case ST_DUR:
 		e->ndoubles += VAL_NDOUBLES;
@@ -281,9 +300,12 @@ static void put_value(const struct engine *e, double v, cx_buf *out)
 	cx_num_put(out, v, e->conf->precision);
 }
 
-/* A ratio whose denominator is zero is not 0: it is missing. */
-static void put_ratio(const struct engine *e, double num, double den, cx_buf *out)
+/* A ratio whose denominator is zero is not 0: it is missing.  The last
+ * ratio written is remembered for its confidence interval (--ci). */
+static void put_ratio(struct engine *e, double num, double den, cx_buf *out)
 {
+	e->ci_num = num;
+	e->ci_den = den;
 	if (den > 0)
 		put_value(e, num / den, out);
 }
@@ -489,6 +511,43 @@ FINISH(nps)
 		put_value(e, 100.0 * (pro - det) / (double)d->n, out);
 }
 
+/* Exposure: --per FILE gives the denominators. */
+PLAN(orders)
+{
+	if (!e->conf->per && !e->conf->partial)
+		cx_usage_error("%s needs --per FILE (the denominators by period and group)", m->column);
+	m->a = stat_n(e);
+}
+FINISH(orders)
+{
+	(void)m;
+	if (e->has_denom[gid])
+		put_count(e, e->denom[gid], out);
+}
+FINISH(complaint_rate)
+{
+	e->ci_num = n_of(e, gid, m->a);
+	e->ci_den = e->has_denom[gid] ? e->denom[gid] : 0;
+	if (e->has_denom[gid] && e->denom[gid] > 0)
+		put_value(e, e->ci_num * e->conf->scale / e->denom[gid], out);
+}
+
+/* Repeat complaints: the same customer complained within the window
+ * before.  Needs every complaint's customer and time: computed at the
+ * end (compute_repeats). */
+PLAN(repeat)
+{
+	const char *f[2] = { need_field(e, "customer_id"), e->time_name };
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_addf(&spec, "repeat:%s<=%lld", f[0], e->conf->repeat_window);
+	m->a = add_stat(e, ST_REPEAT, spec.p, f, 2, 0);
+	e->repeat_stat = m->a;
+	cx_buf_free(&spec);
+	m->b = stat_n(e);
+}
+FINISH(repeat) { put_count(e, gd(e, gid, m->a)[0], out); }
+FINISH(repeat_rate) { put_ratio(e, gd(e, gid, m->a)[0], n_of(e, gid, m->b), out); }
+
 /* Any field. */
 PLAN(count) { m->a = stat_n(e); }
 
@@ -545,63 +604,76 @@ PLAN(share_of) { m->a = stat_val(e, m->arg, 0, 0); }
 FINISH(share_of);
 
 static const struct metric_def metric_defs[] = {
-	{ "complaints", 0, "rows (each row of a --count-field input counts as its count)",
-	  plan_complaints, finish_complaints },
-	{ "customers", 0, "distinct customer_id values (missing ones not counted)",
-	  plan_customers, finish_distinct },
-	{ "share", 0, "complaints / complaints of all groups in the period",
-	  plan_share, finish_share },
-	{ "deteriorated", 0, "complaints with any --deteriorated flag = 1 (default: escalated)",
-	  plan_deteriorated, finish_flag_count },
-	{ "deterioration_rate", 0, "deteriorated / complaints",
-	  plan_deterioration_rate, finish_flag_rate },
-	{ "frt_mean", 0, "mean of first_response_at - created_at, minutes",
-	  plan_frt_mean, finish_dur_mean_minutes },
-	{ "frt_median", 0, "median of first_response_at - created_at, minutes",
-	  plan_frt_quantile, finish_dur_quantile_minutes },
-	{ "frt_p90", 0, "90th percentile of first_response_at - created_at, minutes",
-	  plan_frt_quantile, finish_dur_quantile_minutes },
-	{ "resolution_mean", 0, "mean of resolved_at - created_at, hours",
-	  plan_resolution_mean, finish_dur_mean_hours },
-	{ "resolution_median", 0, "median of resolved_at - created_at, hours",
-	  plan_resolution_quantile, finish_dur_quantile_hours },
-	{ "resolution_p90", 0, "90th percentile of resolved_at - created_at, hours",
-	  plan_resolution_quantile, finish_dur_quantile_hours },
-	{ "open", 0, "complaints with no resolved_at before the end of their period",
-	  plan_open, finish_open },
-	{ "sla_met_rate", 0,
-	  "met / (met + missed): met when answered within the target; missed when answered "
-	  "later, or unanswered with the deadline before --now; unanswered and not yet due: "
-	  "left out",
-	  plan_sla_met_rate, finish_sla_met_rate },
-	{ "sla_first_met_rate", 0, "sla_met_rate for the --sla-first target (first_response_at)",
-	  plan_sla_first_met_rate, finish_sla_met_rate },
-	{ "sla_resolve_met_rate", 0, "sla_met_rate for the --sla-resolve target (resolved_at)",
-	  plan_sla_resolve_met_rate, finish_sla_met_rate },
-	{ "reopen_rate", 0, "reopened = 1 / complaints whose reopened flag is known",
-	  plan_reopen_rate, finish_reopen_rate },
-	{ "fcr_rate", 0,
-	  "resolved with reopened = 0 and escalated = 0 / resolved (first-contact resolution)",
-	  plan_fcr_rate, finish_fcr_rate },
-	{ "csat_avg", 0, "mean csat (1-5) of rated complaints", plan_csat_avg, finish_val_mean },
-	{ "csat_pct", 0, "rated 4 or 5 / rated", plan_csat_pct, finish_csat_pct },
-	{ "nps", 0, "100 x (promoters 9-10 - detractors 0-6) / rated, from the nps field (0-10)",
-	  plan_nps, finish_nps },
-	{ "count", 0, "rows, like complaints", plan_count, finish_complaints },
-	{ "sum", 1, "sum of FIELD", plan_sum, finish_val_sum },
-	{ "mean", 1, "mean of FIELD", plan_mean, finish_val_mean },
-	{ "min", 1, "smallest FIELD", plan_minmax, finish_val_min },
-	{ "max", 1, "largest FIELD", plan_minmax, finish_val_max },
-	{ "median", 1, "median of FIELD", plan_quantile, finish_val_quantile },
-	{ "pNN", 1, "NNth percentile of FIELD (p90:F, p99:F; linear interpolation, R type 7)",
-	  plan_quantile, finish_val_quantile },
-	{ "distinct", 1, "distinct values of FIELD", plan_distinct, finish_distinct },
-	{ "count", 1, "count:FIELD=VALUE: complaints whose FIELD is VALUE", plan_match,
-	  finish_match_count },
-	{ "rate", 1, "rate:FIELD=VALUE: complaints whose FIELD is VALUE / complaints", plan_match,
-	  finish_match_rate },
-	{ "share", 1, "sum of FIELD / sum of FIELD over all groups in the period",
-	  plan_share_of, finish_share_of },
+	{ .name = "complaints", .plan = plan_complaints, .finish = finish_complaints,
+	  .formula = "rows (each row of a --count-field input counts as its count)" },
+	{ .name = "customers", .plan = plan_customers, .finish = finish_distinct,
+	  .formula = "distinct customer_id values (missing ones not counted)" },
+	{ .name = "share", .plan = plan_share, .finish = finish_share, .ci = CI_WILSON,
+	  .formula = "complaints / complaints of all groups in the period" },
+	{ .name = "deteriorated", .plan = plan_deteriorated, .finish = finish_flag_count,
+	  .formula = "complaints with any --deteriorated flag = 1 (default: escalated)" },
+	{ .name = "deterioration_rate", .plan = plan_deterioration_rate, .finish = finish_flag_rate, .ci = CI_WILSON,
+	  .formula = "deteriorated / complaints" },
+	{ .name = "frt_mean", .plan = plan_frt_mean, .finish = finish_dur_mean_minutes,
+	  .formula = "mean of first_response_at - created_at, minutes" },
+	{ .name = "frt_median", .plan = plan_frt_quantile, .finish = finish_dur_quantile_minutes,
+	  .formula = "median of first_response_at - created_at, minutes" },
+	{ .name = "frt_p90", .plan = plan_frt_quantile, .finish = finish_dur_quantile_minutes,
+	  .formula = "90th percentile of first_response_at - created_at, minutes" },
+	{ .name = "resolution_mean", .plan = plan_resolution_mean, .finish = finish_dur_mean_hours,
+	  .formula = "mean of resolved_at - created_at, hours" },
+	{ .name = "resolution_median", .plan = plan_resolution_quantile, .finish = finish_dur_quantile_hours,
+	  .formula = "median of resolved_at - created_at, hours" },
+	{ .name = "resolution_p90", .plan = plan_resolution_quantile, .finish = finish_dur_quantile_hours,
+	  .formula = "90th percentile of resolved_at - created_at, hours" },
+	{ .name = "repeat", .plan = plan_repeat, .finish = finish_repeat,
+	  .formula = "complaints whose customer_id complained before within --repeat-window (default 30d)" },
+	{ .name = "repeat_rate", .plan = plan_repeat, .finish = finish_repeat_rate, .ci = CI_WILSON,
+	  .formula = "repeat / complaints" },
+	{ .name = "orders", .plan = plan_orders, .finish = finish_orders,
+	  .formula = "the --per denominator of the group and period (sum of its --per-field)" },
+	{ .name = "complaint_rate", .plan = plan_orders, .finish = finish_complaint_rate, .ci = CI_POISSON,
+	  .formula = "complaints / orders x --scale (default 1000): complaints per 1,000 orders" },
+	{ .name = "open", .plan = plan_open, .finish = finish_open,
+	  .formula = "complaints with no resolved_at before the end of their period" },
+	{ .name = "sla_met_rate", .plan = plan_sla_met_rate, .finish = finish_sla_met_rate, .ci = CI_WILSON,
+	  .formula = "met / (met + missed): met when answered within the target; missed when answered later, or unanswered with the deadline before --now; unanswered and not yet due: left out" },
+	{ .name = "sla_first_met_rate", .plan = plan_sla_first_met_rate, .finish = finish_sla_met_rate, .ci = CI_WILSON,
+	  .formula = "sla_met_rate for the --sla-first target (first_response_at)" },
+	{ .name = "sla_resolve_met_rate", .plan = plan_sla_resolve_met_rate, .finish = finish_sla_met_rate, .ci = CI_WILSON,
+	  .formula = "sla_met_rate for the --sla-resolve target (resolved_at)" },
+	{ .name = "reopen_rate", .plan = plan_reopen_rate, .finish = finish_reopen_rate, .ci = CI_WILSON,
+	  .formula = "reopened = 1 / complaints whose reopened flag is known" },
+	{ .name = "fcr_rate", .plan = plan_fcr_rate, .finish = finish_fcr_rate, .ci = CI_WILSON,
+	  .formula = "resolved with reopened = 0 and escalated = 0 / resolved (first-contact resolution)" },
+	{ .name = "csat_avg", .plan = plan_csat_avg, .finish = finish_val_mean,
+	  .formula = "mean csat (1-5) of rated complaints" },
+	{ .name = "csat_pct", .plan = plan_csat_pct, .finish = finish_csat_pct, .ci = CI_WILSON,
+	  .formula = "rated 4 or 5 / rated" },
+	{ .name = "nps", .plan = plan_nps, .finish = finish_nps,
+	  .formula = "100 x (promoters 9-10 - detractors 0-6) / rated, from the nps field (0-10)" },
+	{ .name = "count", .plan = plan_count, .finish = finish_complaints,
+	  .formula = "rows, like complaints" },
+	{ .name = "sum", .takes_field = 1, .plan = plan_sum, .finish = finish_val_sum,
+	  .formula = "sum of FIELD" },
+	{ .name = "mean", .takes_field = 1, .plan = plan_mean, .finish = finish_val_mean,
+	  .formula = "mean of FIELD" },
+	{ .name = "min", .takes_field = 1, .plan = plan_minmax, .finish = finish_val_min,
+	  .formula = "smallest FIELD" },
+	{ .name = "max", .takes_field = 1, .plan = plan_minmax, .finish = finish_val_max,
+	  .formula = "largest FIELD" },
+	{ .name = "median", .takes_field = 1, .plan = plan_quantile, .finish = finish_val_quantile,
+	  .formula = "median of FIELD" },
+	{ .name = "pNN", .takes_field = 1, .plan = plan_quantile, .finish = finish_val_quantile,
+	  .formula = "NNth percentile of FIELD (p90:F, p99:F; linear interpolation, R type 7)" },
+	{ .name = "distinct", .takes_field = 1, .plan = plan_distinct, .finish = finish_distinct,
+	  .formula = "distinct values of FIELD" },
+	{ .name = "count", .takes_field = 1, .plan = plan_match, .finish = finish_match_count,
+	  .formula = "count:FIELD=VALUE: complaints whose FIELD is VALUE" },
+	{ .name = "rate", .takes_field = 1, .plan = plan_match, .finish = finish_match_rate, .ci = CI_WILSON,
+	  .formula = "rate:FIELD=VALUE: complaints whose FIELD is VALUE / complaints" },
+	{ .name = "share", .takes_field = 1, .plan = plan_share_of, .finish = finish_share_of,
+	  .formula = "sum of FIELD / sum of FIELD over all groups in the period" },
 };
 
 #define NDEFS (sizeof metric_defs / sizeof metric_defs[0])
@@ -690,6 +762,49 @@ void cx_metrics_list(cx_output *o)
 	cx_buf_free(&b);
 }
 
+/* Wilson's score interval for x successes in n trials. */
+static void wilson(double x, double n, double z, double *lo, double *hi)
+{
+	double p = x / n, z2 = z * z, d = 1 + z2 / n;
+	double center = (p + z2 / (2 * n)) / d;
+	double half = z / d * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+	*lo = x == 0 ? 0 : fmax(0, center - half);
+	*hi = x == n ? 1 : fmin(1, center + half);
+}
+
+/* The exact (Garwood) interval for a Poisson count k, from the chi-square
+ * quantiles.  GSL's inverse CDF is well defined for k > 0 and 2k + 2 > 0;
+ * k = 0 has lower bound 0 by definition. */
+static void garwood(double k, double alpha, double *lo, double *hi)
+{
+	*lo = k == 0 ? 0 : gsl_cdf_chisq_Pinv(alpha / 2, 2 * k) / 2;
+	*hi = gsl_cdf_chisq_Pinv(1 - alpha / 2, 2 * k + 2) / 2;
+}
+
+/* The NAME_lo and NAME_hi columns of a metric with an interval. */
+static void put_interval(struct engine *e, const struct metric *m, cx_buf *out)
+{
+	double alpha = 1 - e->conf->ci / 100.0, lo, hi;
+	double num = e->ci_num, den = e->ci_den;
+	cx_buf_addc(out, '\t');
+	if (den <= 0) {
+		cx_buf_addc(out, '\t');
+		return;
+	}
+	if (m->def->ci == CI_WILSON) {
+		/* Weighted counts may exceed what a binomial allows only by
+		 * rounding; keep x within [0, n]. */
+		wilson(fmin(fmax(num, 0), den), den, gsl_cdf_ugaussian_Pinv(1 - alpha / 2), &lo, &hi);
+	} else {
+		garwood(num, alpha, &lo, &hi);
+		lo = lo * e->conf->scale / den;
+		hi = hi * e->conf->scale / den;
+	}
+	put_value(e, lo, out);
+	cx_buf_addc(out, '\t');
+	put_value(e, hi, out);
+}
+
 /* ------------------------------------------------------------------ */
 /* Groups                                                               */
 
@@ -704,6 +819,8 @@ static void grow_groups(struct engine *e, size_t gid)
 	e->vecs = cx_realloc(e->vecs, cap * e->nvecs * sizeof *e->vecs);
 	e->distinct_n = cx_realloc(e->distinct_n, cap * e->nsets * sizeof *e->distinct_n);
 	e->period = cx_realloc(e->period, cap * sizeof *e->period);
+	e->denom = cx_realloc(e->denom, cap * sizeof *e->denom);
+	e->has_denom = cx_realloc(e->has_denom, cap);
 	e->is_total = cx_realloc(e->is_total, cap);
 	e->cap = cap;
 }
@@ -723,6 +840,8 @@ static void init_group(struct engine *e, size_t gid, int64_t period, int is_tota
 		}
 	e->period[gid] = period;
 	e->is_total[gid] = (unsigned char)is_total;
+	e->denom[gid] = 0;
+	e->has_denom[gid] = 0;
 }
 
 /* Key: 8 bytes of period index, then each group value (escaped, so it
@@ -774,12 +893,14 @@ static void distinct_add(struct engine *e, size_t gid, int s, const char *p, siz
 /* Merge group src into group dst (for --totals and --merge). */
 static void merge_group(struct engine *e, size_t dst, size_t src)
 {
+	e->denom[dst] += e->denom[src];
+	e->has_denom[dst] |= e->has_denom[src];
 	for (size_t si = 0; si < e->nstats; si++) {
 		const struct stat *st = &e->stats[si];
 		int s = (int)si;
 		double *a = gd(e, dst, s), *b = gd(e, src, s);
 		switch (st->kind) {
-		case ST_N: case ST_OPEN: case ST_MATCH:
+		case ST_N: case ST_OPEN: case ST_MATCH: case ST_REPEAT:
 			a[0] += b[0];
 			break;
 		case ST_FLAG: case ST_SLA: case ST_FCR:
@@ -863,6 +984,23 @@ static int flag_value(struct engine *e, size_t field)
 	if (f == -2)
 		bad_value(e, field, "not a 0/1 flag", v);
 	return f;
+}
+
+static void add_event(struct engine *e, const char *cust, size_t n, cx_instant t, size_t gid,
+		      double w)
+{
+	if (e->nev == e->evcap) {
+		e->evcap = e->evcap ? e->evcap * 2 : 1024;
+		e->ev_cust = cx_realloc(e->ev_cust, e->evcap * sizeof *e->ev_cust);
+		e->ev_gid = cx_realloc(e->ev_gid, e->evcap * sizeof *e->ev_gid);
+		e->ev_time = cx_realloc(e->ev_time, e->evcap * sizeof *e->ev_time);
+		e->ev_w = cx_realloc(e->ev_w, e->evcap * sizeof *e->ev_w);
+	}
+	e->ev_cust[e->nev] = cx_keys_intern(&e->customers, cust, n, NULL);
+	e->ev_gid[e->nev] = (uint32_t)gid;
+	e->ev_time[e->nev] = t;
+	e->ev_w[e->nev] = w;
+	e->nev++;
 }
 
 static void update(struct engine *e, size_t gid, double w, cx_instant created, int64_t period)
@@ -952,6 +1090,12 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 				dvec_push(gv(e, gid, s), (double)(created + st->target));
 				dvec_push(gv(e, gid, s), w);
 			}
+			break;
+		}
+		case ST_REPEAT: {
+			cx_slice v = value(e, st->field[0]);
+			if (v.n)
+				add_event(e, v.p, v.n, created, gid, w);
 			break;
 		}
 		case ST_MATCH: {
@@ -1067,6 +1211,105 @@ static void read_records(struct engine *e)
 	}
 	free(gvals);
 	cx_buf_free(&why);
+}
+
+/* ------------------------------------------------------------------ */
+/* Repeats                                                              */
+
+static const struct engine *ev_engine;
+
+/* By customer, then time, then input order: the order is total, so the
+ * result does not depend on qsort's. */
+static int cmp_events(const void *pa, const void *pb)
+{
+	const struct engine *e = ev_engine;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	if (e->ev_cust[a] != e->ev_cust[b])
+		return e->ev_cust[a] < e->ev_cust[b] ? -1 : 1;
+	if (e->ev_time[a] != e->ev_time[b])
+		return e->ev_time[a] < e->ev_time[b] ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
+/* A complaint is a repeat when the customer's previous complaint (in
+ * time) is at most --repeat-window before it: 0 <= t - t_prev <= window. */
+static void compute_repeats(struct engine *e)
+{
+	if (e->repeat_stat < 0 || e->nev == 0)
+		return;
+	size_t *order = cx_malloc(e->nev * sizeof *order);
+	for (size_t i = 0; i < e->nev; i++)
+		order[i] = i;
+	ev_engine = e;
+	qsort(order, e->nev, sizeof *order, cmp_events);
+	for (size_t k = 1; k < e->nev; k++) {
+		size_t i = order[k], prev = order[k - 1];
+		if (e->ev_cust[i] == e->ev_cust[prev] &&
+		    e->ev_time[i] - e->ev_time[prev] <= e->conf->repeat_window)
+			gd(e, e->ev_gid[i], e->repeat_stat)[0] += e->ev_w[i];
+	}
+	free(order);
+}
+
+/* ------------------------------------------------------------------ */
+/* --per: the denominators                                              */
+
+static void read_denominators(struct engine *e)
+{
+	const cx_metrics_conf *c = e->conf;
+	char *paths[] = { (char *)c->per };
+	cx_reader *r = cx_reader_open(paths, 1);
+	size_t pf = cx_reader_need(r, "period");
+	size_t vf = cx_reader_need(r, c->per_field ? c->per_field : "orders");
+	size_t *gf = cx_calloc(e->ngroup + 1, sizeof *gf);
+	for (size_t i = 0; i < e->ngroup; i++)
+		gf[i] = cx_reader_need(r, e->group_names[i]);
+	cx_slice *vals = cx_calloc(e->ngroup + 1, sizeof *vals);
+	cx_buf scratch = CX_BUF_INIT;
+	while (cx_reader_next(r)) {
+		/* A period as cx-metrics writes it (2024-03), or any time
+		 * (daily figures summed into months). */
+		cx_slice pv = cx_rec_get(r, pf, &scratch);
+		int64_t period = 0;
+		if (c->all_time) {
+			/* one period: every row counts */
+		} else {
+			cx_period p;
+			cx_instant t;
+			if (cx_period_parse(pv.p, pv.n, c->unit, &p) == 0)
+				period = p.index;
+			else if (cx_time_parse(pv.p, pv.n, &t) == 0)
+				period = cx_period_of(t, c->unit).index;
+			else
+				cx_die_at(CX_EXIT_DATA, r->file, r->line,
+					  "field 'period': not a %s period or a time: '%.*s'",
+					  cx_unit_names[c->unit], (int)(pv.n > 64 ? 64 : pv.n), pv.p);
+		}
+		cx_slice v = cx_rec_get(r, vf, &scratch);
+		double x;
+		int rc = cx_num_parse(v.p, v.n, &x);
+		if (rc < 0 || x < 0)
+			cx_die_at(CX_EXIT_DATA, r->file, r->line, "field '%s': %s: '%.*s'",
+				  r->names[vf], rc < 0 ? cx_num_strerror(rc) : "negative",
+				  (int)(v.n > 64 ? 64 : v.n), v.p);
+		for (size_t i = 0; i < e->ngroup; i++)
+			vals[i] = r->f[gf[i]];
+		size_t gid = group_of(e, period, vals, e->ngroup, 0);
+		e->denom[gid] += x;
+		e->has_denom[gid] = 1;
+	}
+	/* Complaints without a denominator have no rate: say how many. */
+	double orphans = 0;
+	for (size_t g = 0; g < e->keys.n; g++)
+		if (!e->has_denom[g])
+			orphans += n_of(e, g, 0);
+	if (orphans > 0)
+		cx_warn("%.0f complaint%s in groups that %s has no row for: their complaint_rate is empty",
+			orphans, orphans == 1 ? "" : "s", r->first_file);
+	cx_buf_free(&scratch);
+	free(vals);
+	free(gf);
+	cx_reader_close(r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1198,6 +1441,13 @@ static void write_header(struct engine *e, cx_output *o)
 		for (size_t m = 0; m < e->nmetrics; m++) {
 			cx_out_c(o, '\t');
 			cx_out_field(o, e->metrics[m].column, strlen(e->metrics[m].column));
+			if (e->conf->ci && e->metrics[m].def->ci != CI_NONE) {
+				cx_out_s(o, "\t");
+				cx_out_field(o, e->metrics[m].column, strlen(e->metrics[m].column));
+				cx_out_s(o, "_lo\t");
+				cx_out_field(o, e->metrics[m].column, strlen(e->metrics[m].column));
+				cx_out_s(o, "_hi");
+			}
 		}
 	}
 	cx_out_eol(o);
@@ -1242,7 +1492,7 @@ static void put_stat(struct engine *e, size_t gid, size_t si, cx_buf *b)
 		}
 		break;
 	}
-	case ST_DISTINCT:
+	case ST_DISTINCT: case ST_REPEAT:
 		break;	/* written by the caller, who walks the set once */
 	}
 	if (st->keep) {
@@ -1252,6 +1502,23 @@ static void put_stat(struct engine *e, size_t gid, size_t si, cx_buf *b)
 			put_exact(b, v->v[i]);
 		}
 	}
+}
+
+/* Repeat events per group, as "TIME,WEIGHT,LEN:CUSTOMER" runs, for
+ * --partial. */
+static cx_buf *repeat_lists(struct engine *e)
+{
+	cx_buf *lists = cx_calloc(e->keys.n + 1, sizeof *lists);
+	for (size_t i = 0; i < e->nev; i++) {
+		size_t len;
+		const char *c = cx_keys_get(&e->customers, e->ev_cust[i], &len);
+		cx_buf *b = &lists[e->ev_gid[i]];
+		cx_buf_addf(b, "%lld,", (long long)e->ev_time[i]);
+		put_exact(b, e->ev_w[i]);
+		cx_buf_addf(b, ",%zu:", len);
+		cx_buf_add(b, c, len);
+	}
+	return lists;
 }
 
 /* Distinct values per group, as "LEN:VALUE" runs, for --partial. */
@@ -1280,10 +1547,14 @@ static void write_rows(struct engine *e, cx_output *o)
 	qsort(order, n, sizeof *order, cmp_groups);
 
 	cx_buf **dl = cx_calloc(e->nstats + 1, sizeof *dl);
-	if (e->conf->partial)
-		for (size_t s = 0; s < e->nstats; s++)
+	if (e->conf->partial) {
+		for (size_t s = 0; s < e->nstats; s++) {
 			if (e->stats[s].kind == ST_DISTINCT)
 				dl[s] = distinct_lists(e, s);
+			else if (e->stats[s].kind == ST_REPEAT)
+				dl[s] = repeat_lists(e);
+		}
+	}
 
 	e->block_total = cx_calloc(e->nstats + 1, sizeof *e->block_total);
 	cx_buf *b = &e->scratch;
@@ -1317,7 +1588,7 @@ static void write_rows(struct engine *e, cx_output *o)
 			for (size_t s = 0; s < e->nstats; s++) {
 				cx_out_c(o, '\t');
 				cx_buf_reset(b);
-				if (e->stats[s].kind == ST_DISTINCT) {
+				if (e->stats[s].kind == ST_DISTINCT || e->stats[s].kind == ST_REPEAT) {
 					if (dl[s][g].len)
 						cx_out_field(o, dl[s][g].p, dl[s][g].len);
 					continue;
@@ -1335,8 +1606,14 @@ static void write_rows(struct engine *e, cx_output *o)
 			for (size_t m = 0; m < e->nmetrics; m++) {
 				cx_out_c(o, '\t');
 				cx_buf_reset(b);
+				e->ci_num = e->ci_den = 0;
 				e->metrics[m].def->finish(e, g, &e->metrics[m], b);
 				cx_out_field(o, b->p ? b->p : "", b->len);
+				if (e->conf->ci && e->metrics[m].def->ci != CI_NONE) {
+					cx_buf_reset(b);
+					put_interval(e, &e->metrics[m], b);
+					cx_out_raw(o, b->p, b->len);	/* numbers and TABs */
+				}
 			}
 		}
 		cx_out_eol(o);
@@ -1381,6 +1658,26 @@ static void merge_stat(struct engine *e, size_t gid, size_t si, size_t col)
 	double *d = gd(e, gid, (int)si);
 	double x[VAL_NDOUBLES];
 	int empty, k = 0, want;
+	if (st->kind == ST_REPEAT) {
+		while (p < end) {
+			char *q;
+			long long t = strtoll(p, &q, 10);
+			if (q == p || q >= end || *q != ',')
+				bad_partial(e, col, "malformed list of repeat events");
+			p = q + 1;
+			const char *comma = memchr(p, ',', (size_t)(end - p));
+			double w;
+			if (!comma || cx_num_parse(p, (size_t)(comma - p), &w) < 0)
+				bad_partial(e, col, "malformed list of repeat events");
+			p = comma + 1;
+			unsigned long long len = strtoull(p, &q, 10);
+			if (q == p || q >= end || *q != ':' || len > (size_t)(end - q - 1))
+				bad_partial(e, col, "malformed list of repeat events");
+			add_event(e, q + 1, (size_t)len, (cx_instant)t, gid, w);
+			p = q + 1 + len;
+		}
+		return;
+	}
 	if (st->kind == ST_DISTINCT) {
 		while (p < end) {
 			char *colon;
@@ -1518,7 +1815,14 @@ static void free_engine(struct engine *e)
 	free(e->d);
 	free(e->vecs);
 	free(e->distinct_n);
+	cx_keys_free(&e->customers);
+	free(e->ev_cust);
+	free(e->ev_gid);
+	free(e->ev_time);
+	free(e->ev_w);
 	free(e->period);
+	free(e->denom);
+	free(e->has_denom);
 	free(e->is_total);
 	free(e->group);
 	free(e->block_total);
@@ -1533,7 +1837,9 @@ static void free_engine(struct engine *e)
 
 int cx_metrics_run(const cx_metrics_conf *c, cx_reader *r, cx_output *o)
 {
-	struct engine e = { .conf = c, .r = r };
+	struct engine e = { .conf = c, .r = r, .repeat_stat = -1 };
+	/* GSL's default handler aborts; every call here has checked input. */
+	gsl_set_error_handler_off();
 	e.time_name = c->time_field ? c->time_field : cx_canon("created_at");
 	if (c->group && *c->group)
 		e.group_names = cx_split_list(c->group, &e.ngroup);
@@ -1552,6 +1858,10 @@ int cx_metrics_run(const cx_metrics_conf *c, cx_reader *r, cx_output *o)
 		read_partials(&e);
 	else
 		read_records(&e);
+	if (!c->partial)
+		compute_repeats(&e);
+	if (c->per)
+		read_denominators(&e);
 	if (c->fill)
 		fill(&e);
 	if (c->totals && e.ngroup && !c->partial)

@@ -42,10 +42,15 @@ typedef struct cx_metrics_conf {
 	int totals;
 	int fill;
 	int precision;		/* decimals of non-count values */
+	double ci;		/* --ci LEVEL in percent (95), or 0 */
 	long long sla_first;	/* seconds, or 0 */
 	long long sla_resolve;	/* seconds, or 0 */
 	int now_set;
 	cx_instant now;		/* for SLA and open: default latest time seen */
+	const char *per;	/* --per FILE: denominators */
+	const char *per_field;	/* their column, default orders */
+	double scale;		/* complaint_rate per this many, default 1000 */
+	long long repeat_window;	/* seconds, default 30 days */
 	int partial;		/* write mergeable statistics */
 	int merge;		/* read statistics instead of records */
 } cx_metrics_conf;
