@@ -62,7 +62,7 @@ check-deps:
 	@scripts/check-deps --quiet
 
 asan:
-	$(MAKE) BUILD=build-asan CC=clang OPT=-O1 \
+	CX_SANITIZER=asan $(MAKE) BUILD=build-asan CC=clang OPT=-O1 \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check-only
 

@@ -87,10 +87,10 @@ _cx_cmd_cx_format() { # CUR PREV
 	case $2 in
 	-t|--to) _cx_words 'table tsv csv jsonl markdown' "$1" ;;
 	-o|--output) _cx_files "$1" ;;
-	-f|--fields|--max-width) COMPREPLY=() ;;
+	-f|--fields|--max-width|--max-mem) COMPREPLY=() ;;
 	*)
 		if [[ $1 == -* ]]; then
-			_cx_words '-t --to -f --fields --bom --crlf --numbers --max-width -o --output -h --help -V --version' "$1"
+			_cx_words '-t --to -f --fields --bom --crlf --numbers --max-width -o --output --max-mem -h --help -V --version' "$1"
 		else
 			_cx_files "$1"
 		fi
@@ -105,10 +105,10 @@ _cx_cmd_cx_ingest() { # CUR PREV
 	--encoding) _cx_words 'utf-8 gbk gb18030 big5 utf-16 utf-16le utf-16be latin1' "$1" ;;
 	--map-file|--rejects|-o|--output) _cx_files "$1" ;;
 	--tz) _cx_zones "$1" ;;
-	--source|--skip|--fields|-m|--map|-r|--require|-d|--dedupe|--time-fields) COMPREPLY=() ;;
+	--source|--skip|--fields|-m|--map|-r|--require|-d|--dedupe|--time-fields|--max-mem) COMPREPLY=() ;;
 	*)
 		if [[ $1 == -* ]]; then
-			_cx_words '--from --source --encoding --skip --fields -m --map --map-file -r --require -d --dedupe --rejects --time-fields --no-trim -q --quiet -o --output --tz -h --help -V --version' "$1"
+			_cx_words '--from --source --encoding --skip --fields -m --map --map-file -r --require -d --dedupe --rejects --time-fields --no-trim -q --quiet -o --output --tz --max-mem -h --help -V --version' "$1"
 		else
 			_cx_files "$1"
 		fi
@@ -123,10 +123,10 @@ _cx_cmd_cx_metrics() { # CUR PREV
 	-m|--metrics) _cx_list_words 'complaints customers share deteriorated deterioration_rate frt_mean frt_median frt_p90 resolution_mean resolution_median resolution_p90 repeat repeat_rate orders complaint_rate open sla_met_rate sla_first_met_rate sla_resolve_met_rate reopen_rate fcr_rate csat_avg csat_pct nps count sum: mean: min: max: median: p90: p95: p99: distinct: count: rate: share:' "$1" ;;
 	--per|--rejects|-o|--output) _cx_files "$1" ;;
 	--tz) _cx_zones "$1" ;;
-	-g|--group|-t|--time-field|--ci|--precision|--deteriorated|--count-field|-u|--use|--per-field|--scale|--repeat-window|--sla-first|--sla-resolve|--now) COMPREPLY=() ;;
+	-g|--group|-t|--time-field|--ci|--precision|--deteriorated|--count-field|-u|--use|--per-field|--scale|--repeat-window|--sla-first|--sla-resolve|--now|--max-mem) COMPREPLY=() ;;
 	*)
 		if [[ $1 == -* ]]; then
-			_cx_words '-p --period -g --group -m --metrics --list -t --time-field --totals --fill --ci --precision --deteriorated --count-field -u --use --per --per-field --scale --repeat-window --sla-first --sla-resolve --now --partial --merge --rejects -o --output --tz -h --help -V --version' "$1"
+			_cx_words '-p --period -g --group -m --metrics --list -t --time-field --totals --fill --ci --precision --deteriorated --count-field -u --use --per --per-field --scale --repeat-window --sla-first --sla-resolve --now --partial --merge --rejects -o --output --tz --max-mem -h --help -V --version' "$1"
 		else
 			_cx_files "$1"
 		fi

@@ -82,8 +82,12 @@ void cx_warn_at(const char *file, long line, const char *fmt, ...)
 	va_end(ap);
 }
 
+const char *cx_mem_limit;
+
 static _Noreturn void oom(void)
 {
+	if (cx_mem_limit)
+		cx_die(CX_EXIT_IO, "out of memory: the limit set by --max-mem is %s", cx_mem_limit);
 	cx_die(CX_EXIT_IO, "out of memory");
 }
 

@@ -44,6 +44,9 @@ void cx_warn_at(const char *file, long line, const char *fmt, ...)
 /* Called by cx_die before exit, most recent first; at most a few. */
 void cx_atdie(void (*fn)(void));
 
+/* The --max-mem argument when one was given, for the message. */
+extern const char *cx_mem_limit;
+
 void *cx_malloc(size_t n);
 void *cx_calloc(size_t n, size_t size);
 void *cx_realloc(void *p, size_t n);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "buf.h"
 #include "cxtime.h"
@@ -19,11 +20,13 @@ enum {
 	KEY_OUTPUT = 'o',
 	KEY_TZ = 0x1000,
 	KEY_LIST = 0x1001,
+	KEY_MAX_MEM = 0x1002,
 };
 
 static const cx_option common_options[] = {
 	{ "output", KEY_OUTPUT, "FILE", "write to FILE atomically (temporary file, then rename)" },
 	{ "tz", KEY_TZ, "ZONE", "time zone (IANA name such as Asia/Shanghai); default $TZ, else UTC" },
+	{ "max-mem", KEY_MAX_MEM, "SIZE", "fail cleanly (status 4) rather than use more memory (512M, 2G)" },
 	{ "help", KEY_HELP, NULL, "show this help and exit" },
 	{ "version", KEY_VERSION, NULL, "show the version and exit" },
 	{ NULL, 0, NULL, NULL },
@@ -39,6 +42,28 @@ void cx_usage_error(const char *fmt, ...)
 	fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", cx_progname, msg,
 		cx_progname);
 	exit(CX_EXIT_USAGE);
+}
+
+/* --max-mem: an address-space limit, so that a group table that outgrows
+ * the machine ends in cx's own "out of memory" message (malloc fails,
+ * err.c dies with status 4) instead of the kernel's OOM killer. */
+static void set_max_mem(const char *arg)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	unsigned long long unit = 1;
+	switch (*end) {
+	case 'k': case 'K': unit = 1ull << 10; end++; break;
+	case 'm': case 'M': unit = 1ull << 20; end++; break;
+	case 'g': case 'G': unit = 1ull << 30; end++; break;
+	}
+	if (errno || end == arg || *end || v == 0 || v > (1ull << 50) / unit)
+		cx_usage_error("--max-mem takes a size such as 512M or 2G, not '%s'", arg);
+	struct rlimit rl = { (rlim_t)(v * unit), (rlim_t)(v * unit) };
+	if (setrlimit(RLIMIT_AS, &rl) != 0)
+		cx_die(CX_EXIT_IO, "--max-mem %s: %s", arg, strerror(errno));
+	cx_mem_limit = arg;
 }
 
 static int is_common_used(const cx_command *cmd, const cx_option *o)
@@ -147,6 +172,9 @@ void cx_parse_options(const cx_command *cmd, int argc, char **argv,
 			break;
 		case KEY_TZ:
 			cx_opts.tz = optarg;
+			break;
+		case KEY_MAX_MEM:
+			set_max_mem(optarg);
 			break;
 		case '?':
 			if (optopt)
