@@ -37,6 +37,8 @@ _Noreturn void cx_die(int status, const char *fmt, ...)
 _Noreturn void cx_die_at(int status, const char *file, long line,
 			 const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* cx_die without a message: run the hooks and exit with status. */
+_Noreturn void cx_die_quietly(int status);
 void cx_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cx_warn_at(const char *file, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

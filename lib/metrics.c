@@ -1441,7 +1441,7 @@ static void write_header(struct engine *e, cx_output *o)
 		for (size_t m = 0; m < e->nmetrics; m++) {
 			cx_out_c(o, '\t');
 			cx_out_field(o, e->metrics[m].column, strlen(e->metrics[m].column));
-			if (e->conf->ci && e->metrics[m].def->ci != CI_NONE) {
+			if (e->conf->ci > 0 && e->metrics[m].def->ci != CI_NONE) {
 				cx_out_s(o, "\t");
 				cx_out_field(o, e->metrics[m].column, strlen(e->metrics[m].column));
 				cx_out_s(o, "_lo\t");
@@ -1609,7 +1609,7 @@ static void write_rows(struct engine *e, cx_output *o)
 				e->ci_num = e->ci_den = 0;
 				e->metrics[m].def->finish(e, g, &e->metrics[m], b);
 				cx_out_field(o, b->p ? b->p : "", b->len);
-				if (e->conf->ci && e->metrics[m].def->ci != CI_NONE) {
+				if (e->conf->ci > 0 && e->metrics[m].def->ci != CI_NONE) {
 					cx_buf_reset(b);
 					put_interval(e, &e->metrics[m], b);
 					cx_out_raw(o, b->p, b->len);	/* numbers and TABs */

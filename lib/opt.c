@@ -41,7 +41,8 @@ void cx_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", cx_progname, msg,
 		cx_progname);
-	exit(CX_EXIT_USAGE);
+	/* As cx_die: run the hooks (temporary files), skip the leak checks. */
+	cx_die_quietly(CX_EXIT_USAGE);
 }
 
 /* --max-mem: an address-space limit, so that a group table that outgrows

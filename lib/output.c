@@ -127,8 +127,7 @@ static _Noreturn void write_failed(cx_output *o, int err)
 {
 	if (err == EPIPE) {
 		/* The reader is gone: nothing more to say to anybody. */
-		remove_tmp();
-		exit(CX_EXIT_OK);
+		cx_die_quietly(CX_EXIT_OK);
 	}
 	cx_die(CX_EXIT_IO, "write error on %s: %s", o->path ? o->path : "standard output",
 	       strerror(err));
