@@ -14,7 +14,7 @@
 enum {
 	OPT_TOTALS = 0x100, OPT_FILL, OPT_PRECISION, OPT_DETERIORATED, OPT_COUNT_FIELD, OPT_USE,
 	OPT_SLA_FIRST, OPT_SLA_RESOLVE, OPT_NOW, OPT_PARTIAL, OPT_MERGE, OPT_REJECTS, OPT_LIST,
-	OPT_PER, OPT_PER_FIELD, OPT_SCALE, OPT_REPEAT_WINDOW, OPT_CI,
+	OPT_PER, OPT_PER_FIELD, OPT_SCALE, OPT_REPEAT_WINDOW, OPT_CI, OPT_SKETCH, OPT_EXACT_DISTINCT,
 };
 
 static const cx_option options[] = {
@@ -37,6 +37,8 @@ static const cx_option options[] = {
 	{ "sla-first", OPT_SLA_FIRST, "DURATION", "first-response target for sla_met_rate (30m, 2h, 1d)" },
 	{ "sla-resolve", OPT_SLA_RESOLVE, "DURATION", "resolution target for sla_met_rate" },
 	{ "now", OPT_NOW, "TIME", "the time of the report (default: the latest time in the input)" },
+	{ "sketch", OPT_SKETCH, NULL, "quantiles from a mergeable DDSketch (1% relative error) in bounded memory" },
+	{ "exact-distinct", OPT_EXACT_DISTINCT, "N", "distinct counts exact up to N values per group, HyperLogLog past it (default: 1000000)" },
 	{ "partial", OPT_PARTIAL, NULL, "write mergeable statistics instead of metrics" },
 	{ "merge", OPT_MERGE, NULL, "read --partial outputs and finish them" },
 	{ "rejects", OPT_REJECTS, "FILE", "set rows without a usable time aside in FILE (else they are an error)" },
@@ -84,6 +86,10 @@ static void handle(int key, const char *arg, void *ctx)
 	case OPT_MERGE: c->merge = 1; break;
 	case OPT_REJECTS: c->rejects = arg; break;
 	case OPT_PER: c->per = arg; break;
+	case OPT_SKETCH: c->sketch = 1; break;
+	case OPT_EXACT_DISTINCT:
+		c->exact_distinct = (double)cx_opt_int("--exact-distinct", arg, 0, 1000000000);
+		break;
 	case OPT_CI: c->ci = (double)cx_opt_int("--ci", arg, 50, 99); break;
 	case OPT_REPEAT_WINDOW: c->repeat_window = duration("--repeat-window", arg); break;
 	case OPT_PER_FIELD: c->per_field = arg; break;
@@ -104,7 +110,8 @@ int main(int argc, char **argv)
 			"whose denominator is 0 is left empty, the stream's missing value.\n",
 		.uses_tz = 1,
 	};
-	struct args a = { .c = { .precision = 4, .scale = 1000, .repeat_window = 30 * 86400 } };
+	struct args a = { .c = { .precision = 4, .scale = 1000, .repeat_window = 30 * 86400,
+			      .exact_distinct = 1000000 } };
 	a.files = cx_calloc((size_t)argc + 1, sizeof *a.files);
 	cx_parse_options(&cmd, argc, argv, handle, &a);
 

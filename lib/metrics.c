@@ -12,9 +12,11 @@
 #include "buf.h"
 #include "canon.h"
 #include "err.h"
+#include "hll.h"
 #include "keys.h"
 #include "num.h"
 #include "opt.h"
+#include "sketch.h"
 
 /* ------------------------------------------------------------------ */
 /* Statistics: what is accumulated per group.  Each kind says how many  */
@@ -31,6 +33,7 @@ enum stat_kind {
 	ST_FCR,		/* resolved without reopen or escalation; resolved */
 	ST_MATCH,	/* weighted rows whose field equals a value */
 	ST_REPEAT,	/* repeats, computed at the end from the engine's event list */
+	ST_SCORE,	/* ratings: rated, at or above hi_at, at or below lo_at */
 };
 
 /* A value statistic keeps count, min and max as doubles, and its sum as a
@@ -47,9 +50,12 @@ struct stat {
 	size_t off;		/* first double of this stat in a group's array */
 	size_t vec;		/* its value list, when keep */
 	size_t sumvec;		/* ST_VAL, ST_DUR: the partial sums of the values */
+	int sketch;		/* quantiles from a DDSketch (--sketch), not a value list */
+	size_t sk;		/* its sketch, when sketch */
 	size_t set;		/* its distinct set, for ST_DISTINCT */
 	long long target;	/* ST_SLA: seconds allowed */
 	const char *match;	/* ST_MATCH: the value (unescaped) */
+	double hi_at, lo_at;	/* ST_SCORE: the thresholds */
 	char *owned;		/* ST_MATCH: "FIELD\0VALUE", which fname[0] and match point into */
 	int sla_resolve;	/* ST_SLA: measured to resolved_at, not first response */
 	unsigned long long negative;	/* ST_DUR: rows with to < from, left out */
@@ -126,6 +132,9 @@ struct engine {
 	size_t cap;		/* groups allocated */
 	cx_keys *sets;		/* per distinct stat: (gid, value) pairs */
 	double *distinct_n;	/* per group per set: distinct count */
+	cx_hll **hll;		/* per group per set: NULL while the count is exact */
+	cx_sketch *sk;		/* per group per sketch stat */
+	size_t nsk;
 
 	int64_t *period;	/* per group: period index */
 	double *denom;		/* per group: --per denominator */
@@ -158,17 +167,37 @@ static const char *need_field(struct engine *e, const char *canonical)
 	return cx_canon(canonical);
 }
 
+/* A stat whose quantiles are asked for keeps its values: all of them, or
+ * with --sketch a DDSketch (values of fields and durations only). */
+static void want_values(struct engine *e, struct stat *st)
+{
+	if (st->keep || st->sketch)
+		return;
+	if (e->conf->sketch && (st->kind == ST_VAL || st->kind == ST_DUR)) {
+		st->sketch = 1;
+		st->sk = e->nsk++;
+		/* The spec says so, so that --merge refuses to mix the two. */
+		size_t n = strlen(st->spec);
+		st->spec = cx_realloc(st->spec, n + 4);
+		memcpy(st->spec + n, "~dd", 4);
+		return;
+	}
+	st->keep = 1;
+	st->vec = e->nvecs++;
+}
+
 static int add_stat(struct engine *e, enum stat_kind kind, const char *spec, const char **fields,
 		    size_t nfield, int keep)
 {
-	for (size_t i = 0; i < e->nstats; i++)
-		if (!strcmp(e->stats[i].spec, spec)) {
-			if (keep && !e->stats[i].keep) {
-				e->stats[i].keep = 1;
-				e->stats[i].vec = e->nvecs++;
-			}
+	for (size_t i = 0; i < e->nstats; i++) {
+		const char *have = e->stats[i].spec;
+		size_t n = strlen(spec);
+		if (!strncmp(have, spec, n) && (!have[n] || !strcmp(have + n, "~dd"))) {
+			if (keep)
+				want_values(e, &e->stats[i]);
 			return (int)i;
 		}
+	}
 	e->stats = cx_realloc(e->stats, (e->nstats + 1) * sizeof *e->stats);
 	struct stat *s = &e->stats[e->nstats];
 	memset(s, 0, sizeof *s);
@@ -183,15 +212,18 @@ static int add_stat(struct engine *e, enum stat_kind kind, const char *spec, con
 	switch (kind) {
 	case ST_N: case ST_OPEN: case ST_MATCH: case ST_REPEAT: e->ndoubles += 1; break;
 	case ST_FLAG: case ST_SLA: case ST_FCR: e->ndoubles += 2; break;
+	case ST_SCORE: e->ndoubles += 3; break;
 	case ST_VAL: case ST_DUR:
 		e->ndoubles += VAL_NDOUBLES;
 		s->sumvec = e->nvecs++;
 		break;
 	case ST_DISTINCT: s->set = e->nsets++; break;
 	}
-	if (keep || kind == ST_SLA) {
+	if (kind == ST_SLA) {
 		s->keep = 1;
 		s->vec = e->nvecs++;
+	} else if (keep) {
+		want_values(e, s);
 	}
 	return (int)e->nstats++;
 }
@@ -375,6 +407,12 @@ static struct dvec *sorted_values(const struct engine *e, size_t gid, int s)
 static void put_quantile(const struct engine *e, size_t gid, int s, double q, double scale,
 			 cx_buf *out)
 {
+	if (e->stats[s].sketch) {
+		const cx_sketch *k = &e->sk[gid * e->nsk + e->stats[s].sk];
+		if (cx_sketch_count(k) > 0)
+			put_value(e, cx_sketch_quantile(k, q) / scale, out);
+		return;
+	}
 	struct dvec *d = sorted_values(e, gid, s);
 	if (d->n == 0)
 		return;
@@ -394,7 +432,14 @@ PLAN(share) { m->a = stat_n(e); }
 FINISH(share);	/* needs the period total: below */
 
 PLAN(customers) { m->a = stat_distinct(e, "customer_id", 1); }
-FINISH(distinct) { put_count(e, e->distinct_n[gid * e->nsets + e->stats[m->a].set], out); }
+FINISH(distinct)
+{
+	size_t i = gid * e->nsets + e->stats[m->a].set;
+	if (e->hll[i])
+		put_count(e, round(cx_hll_count(e->hll[i])), out);
+	else
+		put_count(e, e->distinct_n[i], out);
+}
 
 PLAN(deteriorated) { m->a = stat_deteriorated(e); }
 FINISH(flag_count) { put_count(e, gd(e, gid, m->a)[0], out); }
@@ -488,27 +533,29 @@ FINISH(val_mean)
 	put_ratio(e, val_sum(e, gid, m->a), v[VAL_COUNT], out);
 }
 
-PLAN(csat_pct) { m->a = stat_val(e, "csat", 1, 1); }
-FINISH(csat_pct)
+/* Ratings counted against thresholds: three numbers per group, however
+ * many ratings. */
+static int stat_score(struct engine *e, const char *canonical, double hi_at, double lo_at)
 {
-	struct dvec *d = gv(e, gid, m->a);
-	double good = 0;
-	for (size_t i = 0; i < d->n; i++)
-		good += d->v[i] >= 4;
-	put_ratio(e, good, (double)d->n, out);
+	const char *f = need_field(e, canonical);
+	cx_buf spec = CX_BUF_INIT;
+	cx_buf_addf(&spec, "score:%s>=%g<=%g", f, hi_at, lo_at);
+	int s = add_stat(e, ST_SCORE, spec.p, &f, 1, 0);
+	e->stats[s].hi_at = hi_at;
+	e->stats[s].lo_at = lo_at;
+	cx_buf_free(&spec);
+	return s;
 }
 
-PLAN(nps) { m->a = stat_val(e, "nps", 1, 1); }
+PLAN(csat_pct) { m->a = stat_score(e, "csat", 4, 3); }
+FINISH(csat_pct) { put_ratio(e, gd(e, gid, m->a)[1], gd(e, gid, m->a)[0], out); }
+
+PLAN(nps) { m->a = stat_score(e, "nps", 9, 6); }
 FINISH(nps)
 {
-	struct dvec *d = gv(e, gid, m->a);
-	double pro = 0, det = 0;
-	for (size_t i = 0; i < d->n; i++) {
-		pro += d->v[i] >= 9;
-		det += d->v[i] <= 6;
-	}
-	if (d->n)
-		put_value(e, 100.0 * (pro - det) / (double)d->n, out);
+	const double *d = gd(e, gid, m->a);
+	if (d[0] > 0)
+		put_value(e, 100.0 * (d[1] - d[2]) / d[0], out);
 }
 
 /* Exposure: --per FILE gives the denominators. */
@@ -818,6 +865,8 @@ static void grow_groups(struct engine *e, size_t gid)
 	e->d = cx_realloc(e->d, cap * e->ndoubles * sizeof *e->d);
 	e->vecs = cx_realloc(e->vecs, cap * e->nvecs * sizeof *e->vecs);
 	e->distinct_n = cx_realloc(e->distinct_n, cap * e->nsets * sizeof *e->distinct_n);
+	e->hll = cx_realloc(e->hll, cap * e->nsets * sizeof *e->hll);
+	e->sk = cx_realloc(e->sk, cap * e->nsk * sizeof *e->sk);
 	e->period = cx_realloc(e->period, cap * sizeof *e->period);
 	e->denom = cx_realloc(e->denom, cap * sizeof *e->denom);
 	e->has_denom = cx_realloc(e->has_denom, cap);
@@ -832,6 +881,10 @@ static void init_group(struct engine *e, size_t gid, int64_t period, int is_tota
 	memset(e->d + gid * e->ndoubles, 0, e->ndoubles * sizeof *e->d);
 	memset(e->vecs + gid * e->nvecs, 0, e->nvecs * sizeof *e->vecs);
 	memset(e->distinct_n + gid * e->nsets, 0, e->nsets * sizeof *e->distinct_n);
+	for (size_t i = 0; i < e->nsets; i++)
+		e->hll[gid * e->nsets + i] = NULL;
+	for (size_t i = 0; i < e->nsk; i++)
+		cx_sketch_init(&e->sk[gid * e->nsk + i]);
 	for (size_t s = 0; s < e->nstats; s++)
 		if (e->stats[s].kind == ST_VAL || e->stats[s].kind == ST_DUR) {
 			double *v = gd(e, gid, (int)s);
@@ -873,12 +926,43 @@ static void val_add(struct engine *e, size_t gid, int s, double x)
 		v[VAL_MIN] = x;
 	if (x > v[VAL_MAX])
 		v[VAL_MAX] = x;
-	if (e->stats[s].keep)
+	if (e->stats[s].sketch)
+		cx_sketch_add(&e->sk[gid * e->nsk + e->stats[s].sk], x, 1);
+	else if (e->stats[s].keep)
 		dvec_push(gv(e, gid, s), x);
+}
+
+/* Past --exact-distinct values a group's set becomes a HyperLogLog: the
+ * values it holds are hashed into it, and later ones go there too.  The
+ * rule depends only on the number of distinct values, so one pass and a
+ * merge of parts switch at the same point and agree. */
+static cx_hll *to_hll(struct engine *e, size_t gid, int s)
+{
+	size_t i = gid * e->nsets + e->stats[s].set;
+	if (e->hll[i])
+		return e->hll[i];
+	cx_hll *h = cx_malloc(sizeof *h);
+	cx_hll_init(h);
+	cx_keys *set = &e->sets[e->stats[s].set];
+	for (size_t id = 0; id < set->n; id++) {
+		size_t len;
+		const char *k = cx_keys_get(set, (uint32_t)id, &len);
+		uint32_t g;
+		memcpy(&g, k, sizeof g);
+		if (g == gid)
+			cx_hll_add_hash(h, cx_hash(k + sizeof g, len - sizeof g));
+	}
+	e->hll[i] = h;
+	return h;
 }
 
 static void distinct_add(struct engine *e, size_t gid, int s, const char *p, size_t n)
 {
+	size_t i = gid * e->nsets + e->stats[s].set;
+	if (e->hll[i]) {
+		cx_hll_add_hash(e->hll[i], cx_hash(p, n));
+		return;
+	}
 	cx_buf *k = &e->scratch2;
 	cx_buf_reset(k);
 	uint32_t g = (uint32_t)gid;
@@ -886,8 +970,8 @@ static void distinct_add(struct engine *e, size_t gid, int s, const char *p, siz
 	cx_buf_add(k, p, n);
 	int added;
 	cx_keys_intern(&e->sets[e->stats[s].set], k->p, k->len, &added);
-	if (added)
-		e->distinct_n[gid * e->nsets + e->stats[s].set] += 1;
+	if (added && ++e->distinct_n[i] > (double)e->conf->exact_distinct)
+		to_hll(e, gid, s);
 }
 
 /* Merge group src into group dst (for --totals and --merge). */
@@ -907,6 +991,11 @@ static void merge_group(struct engine *e, size_t dst, size_t src)
 			a[0] += b[0];
 			a[1] += b[1];
 			break;
+		case ST_SCORE:
+			a[0] += b[0];
+			a[1] += b[1];
+			a[2] += b[2];
+			break;
 		case ST_VAL: case ST_DUR:
 			a[VAL_COUNT] += b[VAL_COUNT];
 			for (size_t i = 0; i < gv_sum(e, src, s)->n; i++)
@@ -924,6 +1013,8 @@ static void merge_group(struct engine *e, size_t dst, size_t src)
 			for (size_t i = 0; i < vs->n; i++)
 				dvec_push(vd, vs->v[i]);
 		}
+		if (st->sketch)
+			cx_sketch_merge(&e->sk[dst * e->nsk + st->sk], &e->sk[src * e->nsk + st->sk]);
 	}
 }
 
@@ -1096,6 +1187,19 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 			cx_slice v = value(e, st->field[0]);
 			if (v.n)
 				add_event(e, v.p, v.n, created, gid, w);
+			break;
+		}
+		case ST_SCORE: {
+			cx_slice v = value(e, st->field[0]);
+			if (v.n == 0)
+				break;
+			double x;
+			int rc = cx_num_parse(v.p, v.n, &x);
+			if (rc < 0)
+				bad_value(e, st->field[0], cx_num_strerror(rc), v);
+			d[0] += 1;
+			d[1] += x >= st->hi_at;
+			d[2] += x <= st->lo_at;
 			break;
 		}
 		case ST_MATCH: {
@@ -1393,6 +1497,16 @@ static void totals(struct engine *e)
 	for (size_t g = n; g < e->keys.n; g++)
 		map[g] = (size_t)-1;
 	merge_distinct(e, map);
+	/* Groups that went over to a HyperLogLog bring it along. */
+	for (size_t si = 0; si < e->nstats; si++) {
+		if (e->stats[si].kind != ST_DISTINCT)
+			continue;
+		for (size_t g = 0; g < n; g++) {
+			cx_hll *h = e->hll[g * e->nsets + e->stats[si].set];
+			if (h)
+				cx_hll_merge(to_hll(e, map[g], (int)si), h);
+		}
+	}
 	free(map);
 	free(vals);
 }
@@ -1475,6 +1589,13 @@ static void put_stat(struct engine *e, size_t gid, size_t si, cx_buf *b)
 		cx_buf_addc(b, ';');
 		put_exact(b, d[1]);
 		break;
+	case ST_SCORE:
+		for (int i = 0; i < 3; i++) {
+			if (i)
+				cx_buf_addc(b, ';');
+			put_exact(b, d[i]);
+		}
+		break;
 	case ST_VAL: case ST_DUR: {
 		/* count;min;max;N;partial sum 1;...;partial sum N */
 		for (int i = 0; i < VAL_NDOUBLES; i++) {
@@ -1489,6 +1610,10 @@ static void put_stat(struct engine *e, size_t gid, size_t si, cx_buf *b)
 		for (size_t i = 0; i < ps->n; i++) {
 			cx_buf_addc(b, ';');
 			put_exact(b, ps->v[i]);
+		}
+		if (st->sketch) {
+			cx_buf_addc(b, ';');
+			cx_sketch_put(&e->sk[gid * e->nsk + st->sk], b);
 		}
 		break;
 	}
@@ -1526,11 +1651,16 @@ static cx_buf *distinct_lists(struct engine *e, size_t si)
 {
 	cx_keys *set = &e->sets[e->stats[si].set];
 	cx_buf *lists = cx_calloc(e->keys.n + 1, sizeof *lists);
+	for (size_t g = 0; g < e->keys.n; g++)
+		if (e->hll[g * e->nsets + e->stats[si].set])
+			cx_hll_put(e->hll[g * e->nsets + e->stats[si].set], &lists[g]);
 	for (size_t id = 0; id < set->n; id++) {
 		size_t len;
 		const char *k = cx_keys_get(set, (uint32_t)id, &len);
 		uint32_t g;
 		memcpy(&g, k, sizeof g);
+		if (e->hll[g * e->nsets + e->stats[si].set])
+			continue;
 		cx_buf_addf(&lists[g], "%zu:", len - sizeof g);
 		cx_buf_add(&lists[g], k + sizeof g, len - sizeof g);
 	}
@@ -1678,6 +1808,13 @@ static void merge_stat(struct engine *e, size_t gid, size_t si, size_t col)
 		}
 		return;
 	}
+	if (st->kind == ST_DISTINCT && v.n >= 5 && !memcmp(p, "hll14", 5)) {
+		cx_hll h;
+		if (cx_hll_get(&h, p, v.n) < 0)
+			bad_partial(e, col, "malformed HyperLogLog");
+		cx_hll_merge(to_hll(e, gid, (int)si), &h);
+		return;
+	}
 	if (st->kind == ST_DISTINCT) {
 		while (p < end) {
 			char *colon;
@@ -1693,17 +1830,19 @@ static void merge_stat(struct engine *e, size_t gid, size_t si, size_t col)
 	switch (st->kind) {
 	case ST_N: case ST_OPEN: case ST_MATCH: want = 1; break;
 	case ST_FLAG: case ST_SLA: case ST_FCR: want = 2; break;
+	case ST_SCORE: want = 3; break;
 	default: want = VAL_NDOUBLES; break;
 	}
+	int is_val = st->kind == ST_VAL || st->kind == ST_DUR;
 	for (; k < want; k++) {
 		int rc = next_num(&p, end, &x[k], &empty);
-		int may_be_empty = want == VAL_NDOUBLES && (k == VAL_MIN || k == VAL_MAX);
+		int may_be_empty = is_val && (k == VAL_MIN || k == VAL_MAX);
 		if (rc <= 0 || (empty && !may_be_empty))
 			bad_partial(e, col, "malformed statistics");
 		if (empty)
 			x[k] = k == VAL_MIN ? INFINITY : -INFINITY;
 	}
-	if (want == VAL_NDOUBLES) {
+	if (is_val) {
 		d[VAL_COUNT] += x[VAL_COUNT];
 		if (x[VAL_MIN] < d[VAL_MIN])
 			d[VAL_MIN] = x[VAL_MIN];
@@ -1717,6 +1856,15 @@ static void merge_stat(struct engine *e, size_t gid, size_t si, size_t col)
 			if (next_num(&p, end, &part, &empty) <= 0 || empty)
 				bad_partial(e, col, "malformed statistics");
 			sum_add(gv_sum(e, gid, (int)si), part);
+		}
+		if (st->sketch) {
+			cx_sketch part_sk;
+			cx_sketch_init(&part_sk);
+			if (p > end || cx_sketch_get(&part_sk, p, (size_t)(end - p)) < 0)
+				bad_partial(e, col, "malformed sketch");
+			cx_sketch_merge(&e->sk[gid * e->nsk + st->sk], &part_sk);
+			cx_sketch_free(&part_sk);
+			p = end + 1;
 		}
 	} else {
 		for (int i = 0; i < want; i++)
@@ -1807,6 +1955,14 @@ static void free_engine(struct engine *e)
 	}
 	for (size_t i = 0; i < e->nsets; i++)
 		cx_keys_free(&e->sets[i]);
+	for (size_t g = 0; g < e->keys.n; g++) {
+		for (size_t i = 0; i < e->nsets; i++)
+			free(e->hll[g * e->nsets + i]);
+		for (size_t i = 0; i < e->nsk; i++)
+			cx_sketch_free(&e->sk[g * e->nsk + i]);
+	}
+	free(e->hll);
+	free(e->sk);
 	for (size_t m = 0; m < e->nmetrics; m++)
 		free(e->metrics[m].column);
 	free(e->sets);

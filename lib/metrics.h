@@ -51,6 +51,8 @@ typedef struct cx_metrics_conf {
 	const char *per_field;	/* their column, default orders */
 	double scale;		/* complaint_rate per this many, default 1000 */
 	long long repeat_window;	/* seconds, default 30 days */
+	int sketch;		/* quantiles from DDSketches (1% relative error) */
+	double exact_distinct;	/* distinct counts exact up to this many per group */
 	int partial;		/* write mergeable statistics */
 	int merge;		/* read statistics instead of records */
 } cx_metrics_conf;
