@@ -5,6 +5,7 @@
 #   make asan            the whole suite under ASan + UBSan (separate build dir)
 #   make valgrind        the unit tests and cases under valgrind memcheck
 #   make fuzz            every fuzz target for FUZZ_TIME seconds (default 60)
+#   make lint            cppcheck (warning, portability, performance)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make demo            ingest the bundled sample and show what cx makes of it
 
@@ -69,6 +70,13 @@ asan:
 check-only: $(PROGS) $(UNITS)
 	@scripts/run-tests $(BUILD)
 
+# cppcheck's warning, portability and performance checks; _Noreturn is
+# spelled out because cppcheck 2.10 does not know the C11 keyword.
+lint:
+	cppcheck --quiet --enable=warning,portability,performance --std=c11 -D_GNU_SOURCE \
+	  "-D_Noreturn=__attribute__((noreturn))" -Ilib --suppress=missingIncludeSystem \
+	  --inline-suppr --error-exitcode=1 lib cmd
+
 valgrind: all units
 	@scripts/valgrind-suite $(BUILD)
 
@@ -94,4 +102,4 @@ install: all
 clean:
 	rm -rf build build-asan bin
 
-.PHONY: all units check check-deps asan check-only valgrind fuzz deps clean install demo
+.PHONY: all units check check-deps asan check-only valgrind fuzz lint deps clean install demo

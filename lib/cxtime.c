@@ -236,7 +236,7 @@ static int parse_fixed(const char *s, int *off)
 	if (*s != '+' && *s != '-')
 		return -1;
 	int sign = *s++ == '-' ? -1 : 1, h = 0, m = 0, nd = 0;
-	while (digit(s[nd]) && nd < 5)
+	while (nd < 5 && digit(s[nd]))
 		nd++;
 	if (nd == 1 || nd == 2) {
 		for (int i = 0; i < nd; i++)
