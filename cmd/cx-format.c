@@ -100,6 +100,9 @@ int main(int argc, char **argv)
 			cx_format_row(fmt, r->f, nsel);
 			continue;
 		}
+		/* The fields left out are checked too: the input is one stream,
+		 * valid or not, whatever part of it is asked for. */
+		cx_reader_check_escapes(r);
 		for (size_t i = 0; i < nsel; i++)
 			picked[i] = r->f[sel[i]];
 		cx_format_row(fmt, picked, nsel);

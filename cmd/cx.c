@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "buf.h"
 #include "err.h"
 #include "keys.h"
+#include "opt.h"
 
 static const char usage[] =
 	"Usage: cx COMMAND [ARG]...\n"
@@ -50,6 +52,20 @@ static int is_command_name(const char *s)
 	return 1;
 }
 
+/* A regular file we may execute. */
+static int is_program(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* A regular file: what `cx NAME` tries to run (and reports why it cannot). */
+static int is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static void collect(cx_keys *seen, const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -61,7 +77,7 @@ static void collect(cx_keys *seen, const char *dir)
 			continue;
 		cx_buf p = CX_BUF_INIT;
 		cx_buf_addf(&p, "%s/%s", dir, e->d_name);
-		if (access(p.p, X_OK) == 0)
+		if (is_program(p.p))
 			cx_keys_intern(seen, e->d_name + 3, strlen(e->d_name + 3), NULL);
 		cx_buf_free(&p);
 	}
@@ -95,28 +111,58 @@ static int list_commands(const char *self)
 		printf("%s\n", names[i]);
 	free(names);
 	cx_keys_free(&seen);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		cx_die(CX_EXIT_IO, "write error: %s", strerror(errno));
-	return CX_EXIT_OK;
+	cx_exit_stdout();
+}
+
+/* The path of cx-NAME: beside cx first, then on PATH; NULL if none.
+ * Searched here rather than by execvp, which would hand a file that is
+ * not a program to /bin/sh. */
+static char *find_command(const char *self, const char *name)
+{
+	cx_buf p = CX_BUF_INIT;
+	if (self) {
+		cx_buf_addf(&p, "%s/cx-%s", self, name);
+		if (is_file(p.p))
+			return p.p;
+	}
+	const char *path = getenv("PATH");
+	cx_buf dirs = CX_BUF_INIT;
+	cx_buf_adds(&dirs, path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *save = NULL, *dir = strtok_r(dirs.p, ":", &save); dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		cx_buf_reset(&p);
+		cx_buf_addf(&p, "%s/cx-%s", *dir ? dir : ".", name);
+		if (is_file(p.p)) {
+			cx_buf_free(&dirs);
+			return p.p;
+		}
+	}
+	cx_buf_free(&dirs);
+	cx_buf_free(&p);
+	return NULL;
+}
+
+static _Noreturn void not_a_command(const char *cmd)
+{
+	cx_die(CX_EXIT_USAGE, "'%s' is not a cx command; see 'cx commands'", cmd);
 }
 
 static _Noreturn void run(const char *self, const char *cmd, char **argv)
 {
 	if (!is_command_name(cmd))
-		cx_die(CX_EXIT_USAGE, "'%s' is not a cx command; see 'cx commands'", cmd);
+		not_a_command(cmd);
+	char *path = find_command(self, cmd);
+	if (!path)
+		not_a_command(cmd);
 	cx_buf prog = CX_BUF_INIT;
 	cx_buf_addf(&prog, "cx-%s", cmd);
 	argv[0] = prog.p;
-	if (self) {
-		cx_buf full = CX_BUF_INIT;
-		cx_buf_addf(&full, "%s/%s", self, prog.p);
-		execv(full.p, argv);
-		cx_buf_free(&full);
-	}
-	execvp(prog.p, argv);
-	if (errno == ENOENT)
-		cx_die(CX_EXIT_USAGE, "'%s' is not a cx command; see 'cx commands'", cmd);
-	cx_die(CX_EXIT_IO, "cannot run %s: %s", prog.p, strerror(errno));
+	execv(path, argv);
+	int err = errno;
+	if (err == ENOENT)	/* the file is there: its #! interpreter is not */
+		cx_die(CX_EXIT_IO, "cannot run %s: its interpreter is missing (%s)", prog.p,
+		       strerror(err));
+	cx_die(CX_EXIT_IO, "cannot run %s: %s", prog.p, strerror(err));
 }
 
 static int help(const char *self, const char *cmd)
@@ -124,10 +170,10 @@ static int help(const char *self, const char *cmd)
 	char page[256];
 	if (!cmd)
 		snprintf(page, sizeof page, "cx");
-	else if (is_command_name(cmd))
+	else if (is_command_name(cmd) && find_command(self, cmd))
 		snprintf(page, sizeof page, "cx-%s", cmd);
 	else
-		cx_die(CX_EXIT_USAGE, "'%s' is not a cx command; see 'cx commands'", cmd);
+		not_a_command(cmd);
 	/* In a source tree (build/bin/cx) the page is in man/ two levels up;
 	 * installed, man(1) finds it from PATH. */
 	if (self) {
@@ -157,17 +203,18 @@ int main(int argc, char **argv)
 		return CX_EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
+	signal(SIGPIPE, SIG_IGN);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		fputs(usage, stdout);
-		return CX_EXIT_OK;
+		cx_exit_stdout();
 	}
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
 		printf("cx %s\n", CX_VERSION);
-		return CX_EXIT_OK;
+		cx_exit_stdout();
 	}
 	if (!strcmp(cmd, "--list-options")) {
 		puts("-h --help\n-V --version");
-		return CX_EXIT_OK;
+		cx_exit_stdout();
 	}
 	if (!strcmp(cmd, "commands"))
 		return list_commands(self);

@@ -134,6 +134,21 @@ _cx_cmd_cx_metrics() { # CUR PREV
 	esac
 }
 
+# cx-trend
+_cx_cmd_cx_trend() { # CUR PREV
+	case $2 in
+	-o|--output) _cx_files "$1" ;;
+	-v|--values|-g|--group|-p|--period-field|-m|--measures|--counts|--denominator|--ma|--ewma|--slope|--baseline|--alternative|--holt|--precision|--max-mem) COMPREPLY=() ;;
+	*)
+		if [[ $1 == -* ]]; then
+			_cx_words '-v --values -g --group -p --period-field -m --measures --list --counts --denominator --ma --ewma --slope --baseline --alternative --holt --precision -o --output --max-mem -h --help -V --version' "$1"
+		else
+			_cx_files "$1"
+		fi
+		;;
+	esac
+}
+
 _cx_program() { # complete -F handler of cx-*
 	local _cx_prog=$1 _cx_fn=_cx_cmd_${1##*/}
 	_cx_fn=${_cx_fn//-/_}
@@ -150,7 +165,7 @@ _cx() { # complete -F handler of cx
 			return
 		fi
 		cmds=$("$cx" commands 2>/dev/null)
-		[[ -n $cmds ]] || cmds='format ingest metrics'
+		[[ -n $cmds ]] || cmds='format ingest metrics trend'
 		(( COMP_CWORD == 1 )) && cmds+=$'\nhelp\ncommands'
 		_cx_words "$cmds" "$cur"
 		return
@@ -168,4 +183,4 @@ _cx() { # complete -F handler of cx
 }
 
 complete -F _cx cx
-complete -F _cx_program cx-format cx-ingest cx-metrics
+complete -F _cx_program cx-format cx-ingest cx-metrics cx-trend

@@ -266,8 +266,11 @@ static void pad(cx_output *o, size_t n)
 
 static void put_cell(cx_format *f, size_t cell, size_t col, int last)
 {
+	/* Cells end where the next begins (less its NUL): a value may hold
+	 * NUL bytes of its own. */
 	const char *s = f->cells.p + f->cell_off[cell];
-	size_t n = strlen(s), w = cx_utf8_width(s, n);
+	size_t end = cell + 1 < f->ncells ? f->cell_off[cell + 1] : f->cells.len;
+	size_t n = end - f->cell_off[cell] - 1, w = cx_utf8_width(s, n);
 	size_t gap = f->width[col] - w;
 	int right = f->numeric[col] && cell >= f->nfields;
 	if (right)

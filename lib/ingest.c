@@ -46,6 +46,15 @@ void cx_ingest_add_map(cx_ingest_conf *c, const char *spec, const char *where, l
 					  "expected 'column=name', found '%s'", pairs[i]);
 			cx_usage_error("%s: expected 'column=name', found '%s'", where, pairs[i]);
 		}
+		for (size_t k = 0; k < c->nmap; k++)
+			if (!strcmp(c->map[k].from, from)) {
+				if (line)
+					cx_die_at(CX_EXIT_USAGE, where, line,
+						  "column '%s' is renamed twice (to '%s' and '%s')", from,
+						  c->map[k].to, to);
+				cx_usage_error("%s: column '%s' is renamed twice (to '%s' and '%s')",
+					       where, from, c->map[k].to, to);
+			}
 		if (c->nmap == c->mapcap) {
 			c->mapcap = c->mapcap ? c->mapcap * 2 : 16;
 			c->map = cx_realloc(c->map, c->mapcap * sizeof *c->map);
@@ -71,6 +80,12 @@ void cx_ingest_read_map_file(cx_ingest_conf *c, const char *path)
 	size_t n;
 	cx_buf line = CX_BUF_INIT;
 	while (cx_input_line(in, &p, &n)) {
+		if (memchr(p, '\0', n))
+			cx_die_at(CX_EXIT_USAGE, path, cx_input_lineno(in), "a NUL byte");
+		size_t bad = cx_utf8_check(p, n);
+		if (bad)
+			cx_die_at(CX_EXIT_USAGE, path, cx_input_lineno(in),
+				  "not valid UTF-8 (byte %zu)", bad);
 		cx_buf_reset(&line);
 		cx_buf_add(&line, p, n);
 		char *s = line.p;

@@ -1302,14 +1302,22 @@ static void read_records(struct engine *e)
 			cx_slice v = value(e, (size_t)e->count_field);
 			if (cx_num_parse(v.p, v.n, &w) < 0 || w < 0 || w != floor(w))
 				bad_value(e, (size_t)e->count_field, "not a whole count", v);
+			/* Past 2^53 doubles skip whole numbers: counts would be
+			 * wrong without a word. */
+			if (w > 9007199254740992.0)
+				bad_value(e, (size_t)e->count_field, "count too large (more than 2^53)", v);
 		}
 		if (!e->have_latest || t > e->latest) {
 			e->latest = t;
 			e->have_latest = 1;
 		}
 		int64_t period = period_of(e, t);
-		for (size_t i = 0; i < e->ngroup; i++)
+		for (size_t i = 0; i < e->ngroup; i++) {
 			gvals[i] = e->r->f[e->group[i]];
+			/* Group values are written out as they came: check them. */
+			if (memchr(gvals[i].p, '\\', gvals[i].n))
+				value(e, e->group[i]);
+		}
 		size_t gid = group_of(e, period, gvals, e->ngroup, 0);
 		update(e, gid, w, t, period);
 	}
@@ -1867,6 +1875,10 @@ static void merge_stat(struct engine *e, size_t gid, size_t si, size_t col)
 			p = end + 1;
 		}
 	} else {
+		/* These are all counts: whole and not negative. */
+		for (int i = 0; i < want; i++)
+			if (x[i] < 0 || x[i] != floor(x[i]))
+				bad_partial(e, col, "malformed statistics (a count that is negative or not whole)");
 		for (int i = 0; i < want; i++)
 			d[i] += x[i];
 	}
@@ -1944,6 +1956,27 @@ static void read_partials(struct engine *e)
 
 /* ------------------------------------------------------------------ */
 
+/* The output header must be a valid one: no name twice. */
+static void check_columns(const struct engine *e)
+{
+	cx_keys seen = CX_KEYS_INIT;
+	int added;
+	cx_keys_intern(&seen, "period", 6, NULL);
+	for (size_t i = 0; i < e->ngroup; i++) {
+		cx_keys_intern(&seen, e->group_names[i], strlen(e->group_names[i]), &added);
+		if (!added)
+			cx_usage_error("-g: field '%s' would be an output field twice", e->group_names[i]);
+	}
+	if (!e->conf->partial)
+		for (size_t m = 0; m < e->nmetrics; m++) {
+			const char *c = e->metrics[m].column;
+			cx_keys_intern(&seen, c, strlen(c), &added);
+			if (!added)
+				cx_usage_error("metric '%s' has the name of a -g field or of 'period'", c);
+		}
+	cx_keys_free(&seen);
+}
+
 static void free_engine(struct engine *e)
 {
 	for (size_t g = 0; g < e->keys.n; g++)
@@ -2004,6 +2037,7 @@ int cx_metrics_run(const cx_metrics_conf *c, cx_reader *r, cx_output *o)
 	for (size_t i = 0; i < nwords; i++)
 		parse_metric(&e, words[i]);
 	e.sets = cx_calloc(e.nsets + 1, sizeof *e.sets);
+	check_columns(&e);
 
 	if (c->rejects && !c->merge) {
 		e.rej = cx_output_open(c->rejects);

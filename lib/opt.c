@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,9 @@ void cx_parse_options(const cx_command *cmd, int argc, char **argv,
 	size_t count = 0;
 	for (const cx_option *o = cmd->options; o->name; o++)
 		count++;
+	/* A closed pipe must end a program quietly with status 0 (cx.7); a
+	 * SIGPIPE death would not.  Writers see EPIPE and act on it. */
+	signal(SIGPIPE, SIG_IGN);
 	struct option *lo = cx_calloc(count + 8, sizeof *lo);
 	cx_buf shorts = CX_BUF_INIT;
 	/* "-": operands come back in order as key 1; ":" : we report errors. */
@@ -161,13 +165,13 @@ void cx_parse_options(const cx_command *cmd, int argc, char **argv,
 		switch (c) {
 		case KEY_HELP:
 			help(cmd);
-			exit(CX_EXIT_OK);
+			cx_exit_stdout();
 		case KEY_VERSION:
 			printf("%s (cx) %s\n", cmd->name, CX_VERSION);
-			exit(CX_EXIT_OK);
+			cx_exit_stdout();
 		case KEY_LIST:
 			list_options(cmd);
-			exit(CX_EXIT_OK);
+			cx_exit_stdout();
 		case KEY_OUTPUT:
 			cx_opts.output = optarg;
 			break;
@@ -177,10 +181,24 @@ void cx_parse_options(const cx_command *cmd, int argc, char **argv,
 		case KEY_MAX_MEM:
 			set_max_mem(optarg);
 			break;
-		case '?':
-			if (optopt)
+		case '?': {
+			const char *word = argv[optind - 1];
+			if (!strncmp(word, "--", 2)) {
+				/* optopt holds the option's key when a flag was
+				 * given a value (--quiet=yes): say that. */
+				size_t len = strcspn(word + 2, "=");
+				if (word[2 + len] == '=')
+					for (size_t i = 0; i < n; i++)
+						if (strlen(lo[i].name) == len &&
+						    !strncmp(lo[i].name, word + 2, len))
+							cx_usage_error("option '--%s' takes no argument",
+								       lo[i].name);
+				cx_usage_error("unknown option '%.*s'", (int)(len + 2), word);
+			}
+			if (optopt > 0 && optopt < 256)
 				cx_usage_error("unknown option '-%c'", optopt);
-			cx_usage_error("unknown option '%s'", argv[optind - 1]);
+			cx_usage_error("unknown option '%s'", word);
+		}
 		case ':':
 			if (optopt && optopt < 256)
 				cx_usage_error("option '-%c' needs an argument", optopt);
@@ -201,6 +219,16 @@ void cx_parse_options(const cx_command *cmd, int argc, char **argv,
 			cx_usage_error("%s", err.p ? err.p : "bad time zone");
 		cx_buf_free(&err);
 	}
+}
+
+void cx_exit_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE)
+			cx_die_quietly(CX_EXIT_OK);
+		cx_die(CX_EXIT_IO, "write error on standard output: %s", strerror(errno));
+	}
+	exit(CX_EXIT_OK);
 }
 
 long long cx_opt_int(const char *opt, const char *arg, long long min, long long max)

@@ -51,6 +51,10 @@ void cx_parse_options(const cx_command *cmd, int argc, char **argv,
 /* "cx-NAME: message" + "Try 'cx-NAME --help'." and exit 2. */
 _Noreturn void cx_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Flush standard output (help, version, lists) and exit 0; a write error
+ * is status 4, a closed pipe a quiet 0. */
+_Noreturn void cx_exit_stdout(void);
+
 /* Parse a whole decimal number in [min, max], or die with a usage error
  * naming the option. */
 long long cx_opt_int(const char *opt, const char *arg, long long min, long long max);

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "input.h"
 #include "json.h"
+#include "utf8.h"
 
 struct cx_rows {
 	cx_from from;
@@ -311,7 +312,15 @@ static void set_header(cx_rows *r, char **names, size_t n)
 {
 	r->names = names;
 	r->nnames = n;
+	if (n == 0)
+		cx_die_at(CX_EXIT_DATA, cx_input_name(r->in), r->line,
+			  "header: no columns (a JSON Lines input can declare them with --fields)");
 	for (size_t i = 0; i < n; i++) {
+		size_t bad = cx_utf8_check(names[i], strlen(names[i]));
+		if (bad)
+			cx_die_at(CX_EXIT_DATA, cx_input_name(r->in), r->line,
+				  "header: the name of column %zu is not valid UTF-8 (byte %zu; wrong --encoding?)",
+				  i + 1, bad);
 		if (!names[i][0])
 			cx_die_at(CX_EXIT_DATA, cx_input_name(r->in), r->line,
 				  "header: column %zu has an empty name", i + 1);
@@ -332,6 +341,9 @@ static char **copy_values(cx_rows *r, size_t *n)
 		 * a different column. */
 		const char *p = r->v[i].p;
 		size_t len = r->v[i].n;
+		if (memchr(p, '\0', len))
+			cx_die_at(CX_EXIT_DATA, cx_input_name(r->in), r->line,
+				  "header: the name of column %zu holds a NUL byte", i + 1);
 		while (len && (*p == ' ' || *p == '\t'))
 			p++, len--;
 		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
@@ -375,8 +387,12 @@ cx_rows *cx_rows_open(const char *path, cx_from from, const char *encoding, long
 		got = jsonl_read(r, &row);
 		if (got && !row.error) {
 			names = cx_calloc(r->obj.npairs + 1, sizeof *names);
-			for (size_t i = 0; i < r->obj.npairs; i++)
+			for (size_t i = 0; i < r->obj.npairs; i++) {
+				if (memchr(cx_json_key(&r->obj, i), '\0', r->obj.pairs[i].key_len))
+					cx_die_at(CX_EXIT_DATA, cx_input_name(r->in), r->line,
+						  "header: the name of column %zu holds a NUL byte", i + 1);
 				names[i] = cx_strdup(cx_json_key(&r->obj, i));
+			}
 			nn = r->obj.npairs;
 			r->have_pending = 1;
 			set_header(r, names, nn);
