@@ -90,10 +90,11 @@ demo: all
 	@scripts/demo
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 completions/cx.bash $(DESTDIR)$(BASHCOMPDIR)/cx
 	for p in $(PROGS:$(BUILD)/bin/%=%); do [ $$p = cx ] || ln -sf cx $(DESTDIR)$(BASHCOMPDIR)/$$p; done

@@ -82,6 +82,22 @@ _cx_cmd_dynamic() { # CUR PREV
 	fi
 }
 
+# cx-alert
+_cx_cmd_cx_alert() { # CUR PREV
+	case $2 in
+	-r|--rules|-s|--state|-o|--output) _cx_files "$1" ;;
+	--tz) _cx_zones "$1" ;;
+	--render|--mail-from|--mail-to|--subject|--now|--max-mem) COMPREPLY=() ;;
+	*)
+		if [[ $1 == -* ]]; then
+			_cx_words '-r --rules -s --state -a --all --strict --render --mail-from --mail-to --subject --now --stream --check --list -o --output --tz --max-mem -h --help -V --version' "$1"
+		else
+			_cx_files "$1"
+		fi
+		;;
+	esac
+}
+
 # cx-format
 _cx_cmd_cx_format() { # CUR PREV
 	case $2 in
@@ -165,7 +181,7 @@ _cx() { # complete -F handler of cx
 			return
 		fi
 		cmds=$("$cx" commands 2>/dev/null)
-		[[ -n $cmds ]] || cmds='format ingest metrics trend'
+		[[ -n $cmds ]] || cmds='alert format ingest metrics trend'
 		(( COMP_CWORD == 1 )) && cmds+=$'\nhelp\ncommands'
 		_cx_words "$cmds" "$cur"
 		return
@@ -183,4 +199,4 @@ _cx() { # complete -F handler of cx
 }
 
 complete -F _cx cx
-complete -F _cx_program cx-format cx-ingest cx-metrics cx-trend
+complete -F _cx_program cx-alert cx-format cx-ingest cx-metrics cx-trend
