@@ -50,7 +50,7 @@ $(BUILD)/bin/%: cmd/%.c $(BUILD)/libcx.a lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcx.a $(LIBS) $(LDFLAGS)
 
-$(BUILD)/unit/%: testdata/unit/%.c $(BUILD)/libcx.a lib/*.h testdata/unit/unit.h
+$(BUILD)/unit/%: testdata/unit/%.c $(BUILD)/libcx.a lib/*.h testdata/unit/unit.h testdata/unit/testio.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcx.a $(LIBS) $(LDFLAGS)
 

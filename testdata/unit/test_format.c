@@ -5,12 +5,9 @@
  * JSON Lines nulls and --numbers, cutting to --max-width, and bad escapes
  * refused (in a forked child).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -18,24 +15,15 @@
 #include "output.h"
 #include "stream.h"
 #include "unit.h"
+#include "testio.h"
 
 static char path[64];
 
-static const char *slurp(void)
+/* What was written to path. */
+static const char *written(void)
 {
 	static cx_buf b = CX_BUF_INIT;
-	cx_buf_reset(&b);
-	cx_buf_grow(&b, 1);
-	b.p[0] = '\0';
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return "(no file)";
-	char tmp[4096];
-	ssize_t r;
-	while ((r = read(fd, tmp, sizeof tmp)) > 0)
-		cx_buf_add(&b, tmp, (size_t)r);
-	close(fd);
-	return b.p;
+	return slurp(path, &b) < 0 ? "(no file)" : b.p;
 }
 
 /* Header names[0..n) and nrows records of n escaped cells, through the
@@ -61,7 +49,7 @@ static const char *render_opts(const char *fmt, const cx_format_opts *opts, char
 	free(v);
 	cx_format_end(f);
 	cx_output_close(o);
-	return slurp();
+	return written();
 }
 
 static const char *render(const char *fmt, char *const *names, size_t n, const char *const *cells, size_t nrows)
@@ -283,7 +271,7 @@ static const char *csv_put(const char *v, size_t n)
 	cx_output *o = cx_output_open(path);
 	cx_csv_put(o, v, n);
 	cx_output_close(o);
-	return slurp();
+	return written();
 }
 
 static void test_csv_put(void)
@@ -303,56 +291,6 @@ static void test_csv_put(void)
 }
 
 /* --- bad escapes end the program --- */
-
-static char child_err[4096];
-
-static int run_child(void (*fn)(void *), void *arg)
-{
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(p[0]);
-		dup2(p[1], 2);
-		close(p[1]);
-		fn(arg);
-		_exit(99);
-	}
-	close(p[1]);
-	size_t len = 0;
-	for (;;) {
-		ssize_t r = read(p[0], child_err + len, sizeof child_err - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		if (len == sizeof child_err - 1)
-			break;
-	}
-	child_err[len] = '\0';
-	close(p[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 100 + WTERMSIG(st);
-	return -1;
-}
-
-#define CHECK_ERR_HAS(s) do { \
-	const char *s_ = (s); \
-	if (strstr(child_err, s_)) unit_pass++; \
-	else { unit_fail++; fprintf(stderr, "%s:%d: FAIL: stderr \"%s\" lacks \"%s\"\n", \
-		__FILE__, __LINE__, child_err, s_); } \
-} while (0)
 
 /* Kept in statics for LeakSanitizer when the child dies. */
 static cx_output *child_o;

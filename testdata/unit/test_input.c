@@ -6,165 +6,16 @@
  * from GBK and UTF-16LE, including a GBK character cut by the 256 KiB
  * block boundary.  Paths that must end the program run in a forked child.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "buf.h"
 #include "input.h"
 #include "unit.h"
-
-/* --- temporary files, removed at the end --- */
-
-static char *tmp_paths[64];
-static size_t ntmp;
-
-static char *tmp_file(const void *data, size_t n)
-{
-	char *path = strdup("/tmp/cx-test-input-XXXXXX");
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		perror("mkstemp");
-		exit(1);
-	}
-	const char *p = data;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w <= 0) {
-			perror("write");
-			exit(1);
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	close(fd);
-	if (ntmp < sizeof tmp_paths / sizeof tmp_paths[0])
-		tmp_paths[ntmp++] = path;
-	return path;
-}
-
-static char *tmp_text(const char *s)
-{
-	return tmp_file(s, strlen(s));
-}
-
-static char *tmp_gzip(const char *const *members, size_t nmembers)
-{
-	char *path = tmp_file("", 0);
-	for (size_t i = 0; i < nmembers; i++) {
-		gzFile gz = gzopen(path, i ? "ab" : "wb");
-		if (!gz) {
-			fprintf(stderr, "gzopen %s failed\n", path);
-			exit(1);
-		}
-		size_t n = strlen(members[i]);
-		if (n && gzwrite(gz, members[i], (unsigned)n) != (int)n) {
-			fprintf(stderr, "gzwrite failed\n");
-			exit(1);
-		}
-		gzclose(gz);
-	}
-	return path;
-}
-
-static void remove_tmp_files(void)
-{
-	for (size_t i = 0; i < ntmp; i++) {
-		unlink(tmp_paths[i]);
-		free(tmp_paths[i]);
-	}
-	ntmp = 0;
-}
-
-/* --- running what must die in a child --- */
-
-static char child_err[4096];
-
-/* fn(arg) in a child with standard error captured into child_err; the
- * exit status, 100 + signal, or 99 if fn returned. */
-static int run_child(void (*fn)(void *), void *arg)
-{
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(p[0]);
-		dup2(p[1], 2);
-		close(p[1]);
-		fn(arg);
-		_exit(99);
-	}
-	close(p[1]);
-	size_t len = 0;
-	for (;;) {
-		ssize_t r = read(p[0], child_err + len, sizeof child_err - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		if (len == sizeof child_err - 1)
-			break;
-	}
-	child_err[len] = '\0';
-	close(p[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 100 + WTERMSIG(st);
-	return -1;
-}
-
-#define CHECK_ERR_HAS(s) do { \
-	const char *s_ = (s); \
-	if (strstr(child_err, s_)) unit_pass++; \
-	else { unit_fail++; fprintf(stderr, "%s:%d: FAIL: stderr \"%s\" lacks \"%s\"\n", \
-		__FILE__, __LINE__, child_err, s_); } \
-} while (0)
-
-/* --- a pipe that delivers one byte at a time --- */
-
-static int slow_pipe(const char *data, size_t n, pid_t *pid)
-{
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	*pid = fork();
-	if (*pid == 0) {
-		close(p[0]);
-		for (size_t i = 0; i < n; i++) {
-			if (write(p[1], data + i, 1) != 1)
-				_exit(1);
-			usleep(300);
-		}
-		_exit(0);
-	}
-	close(p[1]);
-	return p[0];
-}
-
-static int reap(pid_t pid)
-{
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+#define TESTIO_TMP "/tmp/cx-test-input"
+#include "testio.h"
 
 /* --- helpers --- */
 
@@ -589,12 +440,8 @@ static void test_dying(void)
 
 	/* Corrupt and truncated gzip. */
 	const char *one[] = { "hello\nworld\n" };
-	char *gz = tmp_gzip(one, 1);
-	FILE *f = fopen(gz, "rb");
 	char bytes[256];
-	size_t n = f ? fread(bytes, 1, sizeof bytes, f) : 0;
-	if (f)
-		fclose(f);
+	size_t n = read_bytes(tmp_gzip(one, 1), bytes, sizeof bytes);
 	a.enc = NULL;
 	a.path = tmp_file(bytes, n - 4);
 	CHECK_INT(run_child(die_read, &a), 3);
@@ -605,11 +452,7 @@ static void test_dying(void)
 	CHECK_ERR_HAS("corrupt gzip stream");
 	/* Trailing garbage after a member is corrupt too. */
 	cx_buf t = CX_BUF_INIT;
-	gz = tmp_gzip(one, 1);
-	f = fopen(gz, "rb");
-	n = f ? fread(bytes, 1, sizeof bytes, f) : 0;
-	if (f)
-		fclose(f);
+	n = read_bytes(tmp_gzip(one, 1), bytes, sizeof bytes);
 	cx_buf_add(&t, bytes, n);
 	cx_buf_adds(&t, "garbage!");
 	a.path = tmp_file(t.p, t.len);

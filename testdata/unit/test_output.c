@@ -6,20 +6,19 @@
  * that stray temporaries can be seen.
  */
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "err.h"
 #include "output.h"
 #include "unit.h"
+#include "testio.h"
 
 static char dir[64];
 
@@ -79,75 +78,6 @@ static void clear_dir(void)
 			unlink(in_dir(e->d_name));
 	closedir(d);
 }
-
-/* The whole file into b; -1 if it cannot be opened. */
-static int slurp(const char *path, cx_buf *b)
-{
-	cx_buf_reset(b);
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	char tmp[65536];
-	ssize_t r;
-	while ((r = read(fd, tmp, sizeof tmp)) > 0)
-		cx_buf_add(b, tmp, (size_t)r);
-	close(fd);
-	if (!b->p)
-		cx_buf_grow(b, 1);
-	return 0;
-}
-
-/* --- running what must die in a child --- */
-
-static char child_err[4096];
-
-static int run_child(void (*fn)(void *), void *arg)
-{
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(p[0]);
-		dup2(p[1], 2);
-		close(p[1]);
-		fn(arg);
-		_exit(99);
-	}
-	close(p[1]);
-	size_t len = 0;
-	for (;;) {
-		ssize_t r = read(p[0], child_err + len, sizeof child_err - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		if (len == sizeof child_err - 1)
-			break;
-	}
-	child_err[len] = '\0';
-	close(p[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 100 + WTERMSIG(st);
-	return -1;
-}
-
-#define CHECK_ERR_HAS(s) do { \
-	const char *s_ = (s); \
-	if (strstr(child_err, s_)) unit_pass++; \
-	else { unit_fail++; fprintf(stderr, "%s:%d: FAIL: stderr \"%s\" lacks \"%s\"\n", \
-		__FILE__, __LINE__, child_err, s_); } \
-} while (0)
 
 /* --- tests --- */
 

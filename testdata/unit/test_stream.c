@@ -6,138 +6,18 @@
  * time.  Paths that must end the program run in a forked child whose exit
  * status and standard error are checked.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "buf.h"
 #include "input.h"
 #include "stream.h"
 #include "unit.h"
-
-/* --- temporary files, removed at the end --- */
-
-static char *tmp_paths[64];
-static size_t ntmp;
-
-static char *tmp_file(const void *data, size_t n)
-{
-	char *path = strdup("/tmp/cx-test-stream-XXXXXX");
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		perror("mkstemp");
-		exit(1);
-	}
-	const char *p = data;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w <= 0) {
-			perror("write");
-			exit(1);
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	close(fd);
-	if (ntmp < sizeof tmp_paths / sizeof tmp_paths[0])
-		tmp_paths[ntmp++] = path;
-	return path;
-}
-
-static char *tmp_text(const char *s)
-{
-	return tmp_file(s, strlen(s));
-}
-
-/* A gzip file of the given members, one gzopen/gzwrite/gzclose each
- * ("ab" appends a new member). */
-static char *tmp_gzip(const char *const *members, size_t nmembers)
-{
-	char *path = tmp_file("", 0);
-	for (size_t i = 0; i < nmembers; i++) {
-		gzFile gz = gzopen(path, i ? "ab" : "wb");
-		if (!gz) {
-			fprintf(stderr, "gzopen %s failed\n", path);
-			exit(1);
-		}
-		size_t n = strlen(members[i]);
-		if (n && gzwrite(gz, members[i], (unsigned)n) != (int)n) {
-			fprintf(stderr, "gzwrite failed\n");
-			exit(1);
-		}
-		gzclose(gz);
-	}
-	return path;
-}
-
-static void remove_tmp_files(void)
-{
-	for (size_t i = 0; i < ntmp; i++) {
-		unlink(tmp_paths[i]);
-		free(tmp_paths[i]);
-	}
-	ntmp = 0;
-}
-
-/* --- running what must die in a child --- */
-
-static char child_err[4096];
-
-/* Runs fn(arg) in a child with standard error captured into child_err;
- * returns the exit status, or 100 + signal, or 99 if fn returned. */
-static int run_child(void (*fn)(void *), void *arg)
-{
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(p[0]);
-		dup2(p[1], 2);
-		close(p[1]);
-		fn(arg);
-		_exit(99);
-	}
-	close(p[1]);
-	size_t len = 0;
-	for (;;) {
-		ssize_t r = read(p[0], child_err + len, sizeof child_err - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		if (len == sizeof child_err - 1)
-			break;
-	}
-	child_err[len] = '\0';
-	close(p[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 100 + WTERMSIG(st);
-	return -1;
-}
-
-#define CHECK_ERR_HAS(s) do { \
-	const char *s_ = (s); \
-	if (strstr(child_err, s_)) unit_pass++; \
-	else { unit_fail++; fprintf(stderr, "%s:%d: FAIL: stderr \"%s\" lacks \"%s\"\n", \
-		__FILE__, __LINE__, child_err, s_); } \
-} while (0)
+#define TESTIO_TMP "/tmp/cx-test-stream"
+#include "testio.h"
 
 /* --- cx_unescape --- */
 
@@ -202,56 +82,31 @@ static void test_unescape(void)
 
 static void test_split_list(void)
 {
+	static const struct {
+		const char *list;
+		size_t n;
+		const char *items[4];
+	} cases[] = {
+		{ "a,b,c", 3, { "a", "b", "c" } },
+		{ "one", 1, { "one" } },
+		{ "a\\,b,c", 2, { "a,b", "c" } },
+		{ "\\,", 1, { "," } },
+		/* Empty items are kept, as empty names (the caller decides). */
+		{ "", 1, { "" } },
+		{ "a,,b,", 4, { "a", "", "b", "" } },
+		{ ",", 2, { "", "" } },
+		/* A backslash not before a comma is kept as it is. */
+		{ "a\\b,c\\", 2, { "a\\b", "c\\" } },
+	};
 	size_t n = 99;
-	char **v = cx_split_list("a,b,c", &n);
-	CHECK_INT(n, 3);
-	CHECK_STR(v[0], "a");
-	CHECK_STR(v[1], "b");
-	CHECK_STR(v[2], "c");
-	cx_free_list(v, n);
-
-	v = cx_split_list("one", &n);
-	CHECK_INT(n, 1);
-	CHECK_STR(v[0], "one");
-	cx_free_list(v, n);
-
-	v = cx_split_list("a\\,b,c", &n);
-	CHECK_INT(n, 2);
-	CHECK_STR(v[0], "a,b");
-	CHECK_STR(v[1], "c");
-	cx_free_list(v, n);
-
-	v = cx_split_list("\\,", &n);
-	CHECK_INT(n, 1);
-	CHECK_STR(v[0], ",");
-	cx_free_list(v, n);
-
-	/* Empty items are kept, as empty names (the caller decides). */
-	v = cx_split_list("", &n);
-	CHECK_INT(n, 1);
-	CHECK_STR(v[0], "");
-	cx_free_list(v, n);
-
-	v = cx_split_list("a,,b,", &n);
-	CHECK_INT(n, 4);
-	CHECK_STR(v[0], "a");
-	CHECK_STR(v[1], "");
-	CHECK_STR(v[2], "b");
-	CHECK_STR(v[3], "");
-	cx_free_list(v, n);
-
-	v = cx_split_list(",", &n);
-	CHECK_INT(n, 2);
-	CHECK_STR(v[0], "");
-	CHECK_STR(v[1], "");
-	cx_free_list(v, n);
-
-	/* A backslash not before a comma is kept as it is. */
-	v = cx_split_list("a\\b,c\\", &n);
-	CHECK_INT(n, 2);
-	CHECK_STR(v[0], "a\\b");
-	CHECK_STR(v[1], "c\\");
-	cx_free_list(v, n);
+	char **v;
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		v = cx_split_list(cases[c].list, &n);
+		CHECK_INT(n, cases[c].n);
+		for (size_t i = 0; i < cases[c].n; i++)
+			CHECK_STR(i < n ? v[i] : NULL, cases[c].items[i]);
+		cx_free_list(v, n);
+	}
 
 	/* Many items: the array grows. */
 	v = cx_split_list("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", &n);
@@ -616,39 +471,6 @@ static void test_reader_long_lines(void)
 	cx_buf_free(&t);
 }
 
-/* --- a pipe that delivers one byte at a time --- */
-
-/* Starts a child writing data to a pipe one byte per write(2), pausing
- * between bytes so that each read(2) sees one; returns the read end. */
-static int slow_pipe(const char *data, size_t n, pid_t *pid)
-{
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	*pid = fork();
-	if (*pid == 0) {
-		close(p[0]);
-		for (size_t i = 0; i < n; i++) {
-			if (write(p[1], data + i, 1) != 1)
-				_exit(1);
-			usleep(300);
-		}
-		_exit(0);
-	}
-	close(p[1]);
-	return p[0];
-}
-
-static int reap(pid_t pid)
-{
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void test_reader_slow_pipe(void)
 {
 	const char *text = "name\tv\r\nx\\ty\t1\n\xE4\xB8\xAD\t2\nlast\t3";
@@ -677,12 +499,8 @@ static void test_reader_slow_pipe(void)
 	/* Standard input (no paths), gzip a byte at a time: the magic
 	 * arrives in two reads. */
 	const char *one[] = { "g\th\n1\t2\n" };
-	char *gz = tmp_gzip(one, 1);
-	FILE *f = fopen(gz, "rb");
 	char gzbytes[256];
-	size_t gzn = f ? fread(gzbytes, 1, sizeof gzbytes, f) : 0;
-	if (f)
-		fclose(f);
+	size_t gzn = read_bytes(tmp_gzip(one, 1), gzbytes, sizeof gzbytes);
 	CHECK(gzn > 18 && gzn < sizeof gzbytes);
 	fd = slow_pipe(gzbytes, gzn, &pid);
 	int saved = dup(0);
@@ -840,12 +658,8 @@ static void test_dying(void)
 
 	/* A truncated gzip stream. */
 	const char *one[] = { "a\tb\n1\t2\n" };
-	char *gz = tmp_gzip(one, 1);
-	FILE *f = fopen(gz, "rb");
 	char bytes[256];
-	size_t n = f ? fread(bytes, 1, sizeof bytes, f) : 0;
-	if (f)
-		fclose(f);
+	size_t n = read_bytes(tmp_gzip(one, 1), bytes, sizeof bytes);
 	CHECK_INT(run_child(die_read_all, tmp_file(bytes, n - 6)), 3);
 	CHECK_ERR_HAS("truncated gzip");
 	bytes[n / 2] ^= 0x55;	/* corrupt the deflate data */
