@@ -197,11 +197,13 @@ static int help(const char *self, const char *cmd)
 int main(int argc, char **argv)
 {
 	cx_set_progname(argv[0]);
-	char *self = self_dir();
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return CX_EXIT_USAGE;
 	}
+	/* Kept in a static: reachable until exit, whichever path exits. */
+	static char *self;
+	self = self_dir();
 	const char *cmd = argv[1];
 	signal(SIGPIPE, SIG_IGN);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
@@ -217,9 +219,9 @@ int main(int argc, char **argv)
 		cx_exit_stdout();
 	}
 	if (!strcmp(cmd, "commands"))
-		return list_commands(self);
+		return list_commands(self);	/* exits */
 	if (!strcmp(cmd, "help"))
-		return help(self, argc > 2 ? argv[2] : NULL);
+		return help(self, argc > 2 ? argv[2] : NULL);	/* returns only without man(1) */
 	if (cmd[0] == '-')
 		cx_die(CX_EXIT_USAGE, "unknown option '%s'; try 'cx --help'", cmd);
 	run(self, cmd, argv + 1);

@@ -98,6 +98,21 @@ _cx_cmd_cx_alert() { # CUR PREV
 	esac
 }
 
+# cx-classify
+_cx_cmd_cx_classify() { # CUR PREV
+	case $2 in
+	-r|--rules|--model|--lexicon|-o|--output) _cx_files "$1" ;;
+	-f|--fields|-u|--use|--unmatched|--lexicon-format|--max-mem) COMPREPLY=() ;;
+	*)
+		if [[ $1 == -* ]]; then
+			_cx_words '-r --rules -f --fields -u --use --multi --explain --override --unmatched --model --no-sentiment --lexicon --lexicon-format --no-seed-lexicon --print-default-rules --print-seed-lexicon -o --output --max-mem -h --help -V --version' "$1"
+		else
+			_cx_files "$1"
+		fi
+		;;
+	esac
+}
+
 # cx-format
 _cx_cmd_cx_format() { # CUR PREV
 	case $2 in
@@ -181,7 +196,7 @@ _cx() { # complete -F handler of cx
 			return
 		fi
 		cmds=$("$cx" commands 2>/dev/null)
-		[[ -n $cmds ]] || cmds='alert format ingest metrics trend'
+		[[ -n $cmds ]] || cmds='alert classify format ingest metrics trend'
 		(( COMP_CWORD == 1 )) && cmds+=$'\nhelp\ncommands'
 		_cx_words "$cmds" "$cur"
 		return
@@ -199,4 +214,4 @@ _cx() { # complete -F handler of cx
 }
 
 complete -F _cx cx
-complete -F _cx_program cx-alert cx-format cx-ingest cx-metrics cx-trend
+complete -F _cx_program cx-alert cx-classify cx-format cx-ingest cx-metrics cx-trend

@@ -544,6 +544,9 @@ int cx_json_parse_object(cx_json_obj *obj, const char *line, size_t n,
 {
 	struct parser ps = { line, n, 0, err };
 	cx_buf *text = &obj->text;
+	/* Keys and values are addressed as text->p + offset, also when they
+	 * are empty: the buffer must exist before the first one. */
+	cx_buf_grow(text, 64);
 	cx_buf_reset(text);
 	obj->npairs = 0;
 	if (++obj->gen == 0) {

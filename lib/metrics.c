@@ -1850,6 +1850,9 @@ static void merge_stat(struct engine *e, size_t gid, size_t si, size_t col)
 		if (empty)
 			x[k] = k == VAL_MIN ? INFINITY : -INFINITY;
 	}
+	/* min and max are empty exactly when there are no values. */
+	if (is_val && (x[VAL_COUNT] > 0) != (isfinite(x[VAL_MIN]) && isfinite(x[VAL_MAX])))
+		bad_partial(e, col, "malformed statistics (min and max do not match the count)");
 	if (is_val) {
 		d[VAL_COUNT] += x[VAL_COUNT];
 		if (x[VAL_MIN] < d[VAL_MIN])
@@ -1943,8 +1946,9 @@ static void read_partials(struct engine *e)
 		cx_slice lv = cx_rec_get(r, want - 1, &e->scratch);
 		double latest;
 		if (lv.n) {
-			if (cx_num_parse(lv.p, lv.n, &latest) < 0)
-				bad_partial(e, want - 1, "not a number");
+			if (cx_num_parse(lv.p, lv.n, &latest) < 0 || latest != floor(latest) ||
+			    latest < (double)CX_INSTANT_MIN || latest > (double)CX_INSTANT_MAX)
+				bad_partial(e, want - 1, "not a time in seconds since 1970");
 			if (!e->have_latest || (cx_instant)latest > e->latest) {
 				e->latest = (cx_instant)latest;
 				e->have_latest = 1;

@@ -191,6 +191,16 @@ static int csv_next(cx_rows *r, cx_row *row)
 					     : csv_strerror(csv_error(&r->csv));
 			goto bad;
 		}
+		/* libcsv ends a record at a bare CR too.  Two records ended
+		 * in one line, or a record ended with more of the line after
+		 * it (the parser is not back at a row's start, pstate 0),
+		 * means CR line ends (old Mac) or a stray CR: gluing them
+		 * into one row, or starting the next row mid-line, would be
+		 * wrong. */
+		if (r->records_done > 1 || (r->records_done == 1 && r->csv.pstate != 0)) {
+			row->error = "more than one record on one line (a bare CR line end?)";
+			goto bad;
+		}
 		if (r->records_done)
 			break;
 	}
@@ -285,9 +295,11 @@ static int jsonl_next(cx_rows *r, cx_row *row)
 		return 1;
 	for (size_t i = 0; i < r->obj.npairs; i++) {
 		const char *key = cx_json_key(&r->obj, i);
+		size_t klen = r->obj.pairs[i].key_len;
 		int known = 0;
+		/* By length too: a key with a NUL byte is not its prefix. */
 		for (size_t j = 0; j < r->nnames && !known; j++)
-			known = !strcmp(r->names[j], key);
+			known = strlen(r->names[j]) == klen && !memcmp(r->names[j], key, klen);
 		if (!known) {
 			cx_buf_reset(&r->why);
 			cx_buf_addf(&r->why, "key '%s' is not in the header (%s)", key,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "jit.h"
 #include "num.h"
 #include "stream.h"
 #include "utf8.h"
@@ -322,7 +323,7 @@ static int compile_regex(pstate *ps, cx_rule *r, size_t i)
 		pcre2_get_error_message(code, msg, sizeof msg);
 		return fail(ps, "bad regular expression /%s/: %s at offset %zu", t->s, (char *)msg, (size_t)off);
 	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* falls back to the interpreter */
+	cx_jit(re);
 	r->re[i] = re;
 	return 0;
 }

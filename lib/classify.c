@@ -1,0 +1,612 @@
+#include "classify.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "jit.h"
+#include "utf8.h"
+
+/*
+ * Tokens.  The cx-alert tokenizer (rules.c) is static and its regexes are
+ * only recognised after ~; this language has no operators, and a pattern
+ * may follow a keyword, so a slash or a quote at the start of a token
+ * begins a pattern or a string wherever it stands.
+ */
+enum tok_type { T_WORD, T_STRING, T_REGEX };
+
+typedef struct tok {
+	enum tok_type type;
+	char *s;
+	char *flags;		/* letters after the closing / or " */
+} tok;
+
+typedef struct pstate {
+	tok *t;
+	size_t n, cap, pos;
+	const char *file;
+	long line;
+	cx_buf *err;
+	int failed;
+	const char *rule;
+} pstate;
+
+__attribute__((format(printf, 2, 3)))
+static int fail(pstate *ps, const char *fmt, ...)
+{
+	if (ps->failed)
+		return -1;
+	ps->failed = 1;
+	cx_buf_reset(ps->err);
+	cx_buf_addf(ps->err, "%s:%ld: ", ps->file, ps->line);
+	if (ps->rule)
+		cx_buf_addf(ps->err, "rule '%s': ", ps->rule);
+	va_list ap;
+	va_start(ap, fmt);
+	char tmp[768];
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	cx_buf_adds(ps->err, tmp);
+	return -1;
+}
+
+static void push(pstate *ps, enum tok_type type, const char *s, size_t n, const char *fl, size_t fn)
+{
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? 2 * ps->cap : 16;
+		ps->t = cx_realloc(ps->t, ps->cap * sizeof *ps->t);
+	}
+	tok *t = &ps->t[ps->n++];
+	t->type = type;
+	t->s = cx_strndup(s, n);
+	t->flags = cx_strndup(fl ? fl : "", fl ? fn : 0);
+}
+
+static void clear_tokens(pstate *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		free(ps->t[i].s);
+		free(ps->t[i].flags);
+	}
+	ps->n = ps->pos = 0;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int tokenize(pstate *ps, const char *s, size_t n)
+{
+	cx_buf b = CX_BUF_INIT;
+	size_t i = 0;
+	int rc = 0;
+	while (i < n && rc == 0) {
+		char c = s[i];
+		if (is_space(c)) {
+			i++;
+		} else if (c == '#') {
+			break;
+		} else if (c == '"' || c == '/') {
+			cx_buf_reset(&b);
+			i++;
+			while (i < n && s[i] != c) {
+				if (s[i] == '\\' && i + 1 < n && (s[i + 1] == c || (c == '"' && s[i + 1] == '\\')))
+					i++;
+				else if (s[i] == '\\' && i + 1 < n)
+					cx_buf_addc(&b, s[i++]);
+				cx_buf_addc(&b, s[i++]);
+			}
+			if (i >= n) {
+				rc = fail(ps, c == '"' ? "unterminated string" : "unterminated regular expression");
+				break;
+			}
+			i++;
+			size_t f = i;
+			while (i < n && !is_space(s[i]) && s[i] != '#')
+				i++;
+			push(ps, c == '"' ? T_STRING : T_REGEX, b.p ? b.p : "", b.len, s + f, i - f);
+		} else {
+			size_t st = i;
+			while (i < n && !is_space(s[i]) && s[i] != '"' && s[i] != '#')
+				i++;
+			push(ps, T_WORD, s + st, i - st, NULL, 0);
+		}
+	}
+	cx_buf_free(&b);
+	return rc;
+}
+
+static tok *next(pstate *ps, const char *what, const char *after)
+{
+	if (ps->pos >= ps->n) {
+		fail(ps, "expected %s after '%s' at the end of the line", what, after);
+		return NULL;
+	}
+	return &ps->t[ps->pos++];
+}
+
+static const char *word(pstate *ps, const char *what, const char *after)
+{
+	tok *t = next(ps, what, after);
+	if (!t)
+		return NULL;
+	if (t->type != T_WORD) {
+		fail(ps, "expected %s after '%s', not '%s'", what, after, t->s);
+		return NULL;
+	}
+	return t->s;
+}
+
+static int good_name(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '.' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/* Values go into ;-joined fields of the stream: no ';', no control bytes. */
+static int good_value(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s == ';' || (unsigned char)*s < 0x20)
+			return 0;
+	return 1;
+}
+
+static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
+
+/* ---- the options of a rule: one row each */
+
+typedef struct opt_row {
+	const char *name;
+	int (*parse)(pstate *ps, cx_crule *r, const char *opt);
+	const char *help;
+} opt_row;
+
+static int opt_category(pstate *ps, cx_crule *r, const char *opt)
+{
+	const char *w = word(ps, "a category", opt);
+	if (!w)
+		return -1;
+	if (r->category)
+		return fail(ps, "category given twice");
+	const char *sl = strchr(w, '/');
+	size_t cl = sl ? (size_t)(sl - w) : strlen(w);
+	r->category = cx_strndup(w, cl);
+	r->subcategory = cx_strdup(sl ? sl + 1 : "");
+	if (!good_value(r->category) || (sl && !good_value(r->subcategory)) ||
+	    (sl && strchr(r->subcategory, '/')))
+		return fail(ps, "bad category '%s' (CATEGORY or CATEGORY/SUBCATEGORY, no ';')", w);
+	return 0;
+}
+
+static int opt_dept(pstate *ps, cx_crule *r, const char *opt)
+{
+	tok *t = next(ps, "a department", opt);
+	if (!t)
+		return -1;
+	if (t->type == T_REGEX || !good_value(t->s))
+		return fail(ps, "bad department '%s'", t->s);
+	free(r->dept);
+	r->dept = cx_strdup(t->s);
+	return 0;
+}
+
+static int opt_severity(pstate *ps, cx_crule *r, const char *opt)
+{
+	const char *w = word(ps, "a severity", opt);
+	if (!w)
+		return -1;
+	for (size_t i = 0; severities[i]; i++)
+		if (!strcmp(w, severities[i])) {
+			free(r->severity);
+			r->severity = cx_strdup(w);
+			return 0;
+		}
+	return fail(ps, "unknown severity '%s' (low, medium, high, critical)", w);
+}
+
+static int opt_priority(pstate *ps, cx_crule *r, const char *opt)
+{
+	const char *w = word(ps, "a number", opt);
+	if (!w)
+		return -1;
+	char *end;
+	errno = 0;
+	long v = strtol(w, &end, 10);
+	if (*end || end == w || errno || v < -1000000 || v > 1000000)
+		return fail(ps, "priority: expected a whole number in [-1000000, 1000000], not '%s'", w);
+	r->priority = v;
+	return 0;
+}
+
+static int compile_pat(pstate *ps, cx_cpat *p, const tok *t)
+{
+	/* PCRE2_LITERAL refuses UCP, which a literal does not need. */
+	uint32_t opts = PCRE2_UTF | (t->type == T_STRING ? PCRE2_LITERAL : PCRE2_UCP);
+	for (const char *f = t->flags; *f; f++) {
+		switch (*f) {
+		case 'i': opts |= PCRE2_CASELESS; break;
+		case 'm': if (t->type == T_REGEX) { opts |= PCRE2_MULTILINE; break; } /* fall through */
+		case 's': if (t->type == T_REGEX) { opts |= PCRE2_DOTALL; break; } /* fall through */
+		case 'x': if (t->type == T_REGEX) { opts |= PCRE2_EXTENDED; break; } /* fall through */
+		default:
+			return fail(ps, "unknown flag '%c' after %s (%s)", *f,
+				    t->type == T_REGEX ? "a regular expression" : "a string",
+				    t->type == T_REGEX ? "i, m, s, x" : "i");
+		}
+	}
+	if (!*t->s)
+		return fail(ps, "empty pattern");
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)t->s, strlen(t->s), opts, &code, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(code, msg, sizeof msg);
+		return fail(ps, "bad regular expression /%s/: %s at offset %zu", t->s, (char *)msg, (size_t)off);
+	}
+	cx_jit(re);
+	p->re = re;
+	return 0;
+}
+
+static int add_pat(pstate *ps, cx_crule *r, const char *opt, enum cx_cpat_kind kind)
+{
+	tok *t = next(ps, "a /pattern/ or \"string\"", opt);
+	if (!t)
+		return -1;
+	if (t->type == T_WORD)
+		return fail(ps, "expected a /pattern/ or \"string\" after '%s', not '%s'", opt, t->s);
+	r->pat = cx_realloc(r->pat, (r->npat + 1) * sizeof *r->pat);
+	cx_cpat *p = &r->pat[r->npat++];
+	p->kind = kind;
+	p->src = cx_strdup(t->s);
+	p->flags = cx_strdup(t->type == T_STRING ? "" : t->flags);
+	p->re = NULL;
+	if (t->type == T_STRING) {	/* remember it was a literal, for the prefilter */
+		free(p->flags);
+		p->flags = cx_malloc(strlen(t->flags) + 2);
+		p->flags[0] = 'L';
+		strcpy(p->flags + 1, t->flags);
+	}
+	return compile_pat(ps, p, t);
+}
+
+static int opt_match(pstate *ps, cx_crule *r, const char *o) { return add_pat(ps, r, o, CX_CPAT_MATCH); }
+static int opt_require(pstate *ps, cx_crule *r, const char *o) { return add_pat(ps, r, o, CX_CPAT_REQUIRE); }
+static int opt_except(pstate *ps, cx_crule *r, const char *o) { return add_pat(ps, r, o, CX_CPAT_EXCEPT); }
+
+static const opt_row opts[] = {
+	{ "category", opt_category, "CAT[/SUB]: the category (and subcategory) written; required" },
+	{ "dept", opt_dept, "DEPT: the department or owner the complaint routes to" },
+	{ "severity", opt_severity, "low|medium|high|critical" },
+	{ "priority", opt_priority, "N: higher is tried first (default 0; ties: file order)" },
+	{ "match", opt_match, "PATTERN: the rule applies if any match pattern matches (one at least)" },
+	{ "require", opt_require, "PATTERN: ... and every require pattern matches" },
+	{ "except", opt_except, "PATTERN: ... and no except pattern matches" },
+};
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+static void free_rule(cx_crule *r)
+{
+	free(r->name);
+	free(r->category);
+	free(r->subcategory);
+	free(r->dept);
+	free(r->severity);
+	for (size_t i = 0; i < r->npat; i++) {
+		free(r->pat[i].src);
+		free(r->pat[i].flags);
+		if (r->pat[i].re)
+			pcre2_code_free(r->pat[i].re);
+	}
+	free(r->pat);
+}
+
+static int parse_rule(pstate *ps, cx_crules *rs, cx_crule *r)
+{
+	tok *t = &ps->t[ps->pos++];
+	if (t->type != T_WORD)
+		return fail(ps, "expected a rule name, not '%s'", t->s);
+	if (!good_name(t->s))
+		return fail(ps, "bad rule name '%s' (letters, digits, _ . -)", t->s);
+	r->name = cx_strdup(t->s);
+	ps->rule = r->name;
+	for (size_t i = 0; i < rs->n; i++)
+		if (!strcmp(rs->v[i].name, r->name))
+			return fail(ps, "duplicate rule name '%s' (first at line %ld)", r->name, rs->v[i].line);
+	while (ps->pos < ps->n) {
+		t = &ps->t[ps->pos++];
+		const opt_row *o = NULL;
+		for (size_t i = 0; i < NOPTS && t->type == T_WORD; i++)
+			if (!strcmp(t->s, opts[i].name))
+				o = &opts[i];
+		if (!o)
+			return fail(ps, "unknown option '%s' (category, dept, severity, priority, match, "
+				    "require, except)", t->s);
+		if (o->parse(ps, r, o->name) < 0)
+			return -1;
+	}
+	if (!r->category)
+		return fail(ps, "no category (add: category NAME)");
+	size_t nm = 0;
+	for (size_t i = 0; i < r->npat; i++)
+		nm += r->pat[i].kind == CX_CPAT_MATCH;
+	if (!nm)
+		return fail(ps, "no match pattern (add: match /REGEX/)");
+	if (!r->dept)
+		r->dept = cx_strdup("");
+	if (!r->severity)
+		r->severity = cx_strdup("");
+	return 0;
+}
+
+int cx_crules_parse(cx_crules *rs, const char *text, size_t n, const char *name, cx_buf *err)
+{
+	pstate ps = { .file = name, .err = err };
+	const char *z = memchr(text, '\0', n);
+	if (z) {
+		ps.line = 1;
+		for (const char *q = text; q < z; q++)
+			ps.line += *q == '\n';
+		return fail(&ps, "a NUL byte in the rules");
+	}
+	size_t bad = cx_utf8_check(text, n);
+	if (bad) {
+		ps.line = 1;
+		for (size_t q = 0; q + 1 < bad; q++)
+			ps.line += text[q] == '\n';
+		return fail(&ps, "not UTF-8 (byte %zu)", bad);
+	}
+	cx_buf logical = CX_BUF_INIT;
+	size_t i = 0;
+	long line = 0;
+	int rc = 0;
+	while (i < n && rc == 0) {
+		cx_buf_reset(&logical);
+		ps.line = line + 1;
+		ps.rule = NULL;
+		for (;;) {	/* join lines ending in a backslash */
+			const char *nl = memchr(text + i, '\n', n - i);
+			size_t end = nl ? (size_t)(nl - text) : n;
+			size_t e = end;
+			if (e > i && text[e - 1] == '\r')
+				e--;
+			line++;
+			int cont = e > i && text[e - 1] == '\\';
+			cx_buf_add(&logical, text + i, cont ? e - i - 1 : e - i);
+			if (cont)
+				cx_buf_addc(&logical, ' ');
+			i = nl ? end + 1 : n;
+			if (!cont || i >= n)
+				break;
+		}
+		if (tokenize(&ps, logical.p ? logical.p : "", logical.len) < 0) {
+			rc = -1;
+		} else if (ps.n > 0) {
+			if (rs->n == rs->cap) {
+				rs->cap = rs->cap ? 2 * rs->cap : 32;
+				rs->v = cx_realloc(rs->v, rs->cap * sizeof *rs->v);
+			}
+			cx_crule *r = &rs->v[rs->n];
+			memset(r, 0, sizeof *r);
+			r->line = ps.line;
+			r->order = rs->n;
+			if (parse_rule(&ps, rs, r) < 0) {
+				free_rule(r);
+				rc = -1;
+			} else {
+				rs->n++;
+			}
+		}
+		clear_tokens(&ps);
+	}
+	free(ps.t);
+	cx_buf_free(&logical);
+	return rc;
+}
+
+void cx_crules_load(cx_crules *rs, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		cx_die(CX_EXIT_IO, "%s: %s", path, strerror(errno));
+	cx_buf b = CX_BUF_INIT;
+	char chunk[65536];
+	size_t k;
+	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+		cx_buf_add(&b, chunk, k);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad)
+		cx_die(CX_EXIT_IO, "%s: read error", path);
+	cx_buf err = CX_BUF_INIT;
+	if (cx_crules_parse(rs, b.p ? b.p : "", b.len, path, &err) < 0)
+		cx_die(CX_EXIT_USAGE, "%s", err.p);
+	cx_buf_free(&err);
+	cx_buf_free(&b);
+}
+
+static int by_priority(const void *a, const void *b)
+{
+	const cx_crule *x = *(cx_crule *const *)a, *y = *(cx_crule *const *)b;
+	if (x->priority != y->priority)
+		return x->priority > y->priority ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A pattern that numbers or names groups cannot be joined with others:
+ * its back references would point elsewhere. */
+static int joinable(const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1]) {
+			if ((p[1] >= '1' && p[1] <= '9') || p[1] == 'g' || p[1] == 'k')
+				return 0;
+			p++;
+		} else if (p[0] == '(' && p[1] == '?' &&
+			   (p[2] == 'P' || p[2] == 'R' || p[2] == '|' || p[2] == '&' ||
+			    (p[2] >= '0' && p[2] <= '9') || p[2] == '+' || p[2] == '-')) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+void cx_crules_finish(cx_crules *rs)
+{
+	free(rs->sorted);
+	rs->sorted = cx_malloc((rs->n ? rs->n : 1) * sizeof *rs->sorted);
+	for (size_t i = 0; i < rs->n; i++)
+		rs->sorted[i] = &rs->v[i];
+	qsort(rs->sorted, rs->n, sizeof *rs->sorted, by_priority);
+
+	/* The prefilter: every match pattern in one alternation.  A record it
+	 * does not match can match no rule, which is most of the cost on
+	 * data that is mostly unmatched. */
+	if (rs->any) {
+		pcre2_code_free(rs->any);
+		rs->any = NULL;
+	}
+	cx_buf b = CX_BUF_INIT;
+	int ok = rs->n > 0;
+	for (size_t i = 0; i < rs->n && ok; i++) {
+		const cx_crule *r = &rs->v[i];
+		for (size_t j = 0; j < r->npat && ok; j++) {
+			const cx_cpat *p = &r->pat[j];
+			if (p->kind != CX_CPAT_MATCH)
+				continue;
+			if (b.len)
+				cx_buf_addc(&b, '|');
+			cx_buf_adds(&b, "(?:");
+			int lit = p->flags[0] == 'L';
+			const char *f = p->flags + lit;
+			if (*f)
+				cx_buf_addf(&b, "(?%s)", f);
+			if (lit) {
+				for (const char *s = p->src; *s; s++) {
+					if ((unsigned char)*s < 0x80 && !((*s >= 'a' && *s <= 'z') ||
+									   (*s >= 'A' && *s <= 'Z') ||
+									   (*s >= '0' && *s <= '9')))
+						cx_buf_addc(&b, '\\');
+					cx_buf_addc(&b, *s);
+				}
+			} else {
+				ok = joinable(p->src);
+				cx_buf_adds(&b, p->src);
+			}
+			/* A newline ends an x-mode comment before the ')'. */
+			cx_buf_adds(&b, strchr(f, 'x') ? "\n)" : ")");
+		}
+	}
+	if (ok) {
+		int code;
+		PCRE2_SIZE off;
+		rs->any = pcre2_compile((PCRE2_SPTR)b.p, b.len, PCRE2_UTF | PCRE2_UCP, &code, &off, NULL);
+		if (rs->any)
+			cx_jit(rs->any);
+	}
+	cx_buf_free(&b);
+}
+
+void cx_crules_free(cx_crules *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		free_rule(&rs->v[i]);
+	free(rs->v);
+	free(rs->sorted);
+	if (rs->any)
+		pcre2_code_free(rs->any);
+	memset(rs, 0, sizeof *rs);
+}
+
+/* ---- matching */
+
+static pcre2_match_context *mctx;
+
+void cx_cmatch_init(cx_cmatch *m, const cx_crules *rs)
+{
+	memset(m, 0, sizeof *m);
+	m->rs = rs;
+	m->md = cx_malloc(sizeof *m->md);
+	/* One pair of offsets is all we read; a pattern with groups still
+	 * matches (pcre2_match returns 0: "ovector too small"). */
+	m->md[0] = pcre2_match_data_create(1, NULL);
+	m->hits = cx_malloc((rs->n ? rs->n : 1) * sizeof *m->hits);
+	if (!mctx) {
+		mctx = pcre2_match_context_create(NULL);
+		pcre2_set_match_limit(mctx, 1000000);
+		pcre2_set_depth_limit(mctx, 10000);
+	}
+}
+
+void cx_cmatch_free(cx_cmatch *m)
+{
+	if (m->md) {
+		pcre2_match_data_free(m->md[0]);
+		free(m->md);
+	}
+	free(m->hits);
+	memset(m, 0, sizeof *m);
+}
+
+/* 1 match (span in *st, *en), 0 none. */
+static int run1(cx_cmatch *m, const void *re, const char *s, size_t n, size_t *st, size_t *en)
+{
+	pcre2_match_data *md = m->md[0];
+	int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, md, mctx);
+	if (rc >= 0) {
+		if (st) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+			*st = ov[0];
+			*en = ov[1];
+		}
+		return 1;
+	}
+	if (rc != PCRE2_ERROR_NOMATCH)
+		m->error = rc;
+	return 0;
+}
+
+size_t cx_cmatch_run(cx_cmatch *m, const char *s, size_t n, int all)
+{
+	const cx_crules *rs = m->rs;
+	m->nhits = 0;
+	m->error = 0;
+	if (rs->any && !run1(m, rs->any, s, n, NULL, NULL))
+		return 0;
+	for (size_t i = 0; i < rs->n; i++) {
+		const cx_crule *r = rs->sorted[i];
+		size_t st = 0, en = 0;
+		int hit = 0;
+		for (size_t j = 0; j < r->npat && !hit; j++)
+			if (r->pat[j].kind == CX_CPAT_MATCH)
+				hit = run1(m, r->pat[j].re, s, n, &st, &en);
+		for (size_t j = 0; j < r->npat && hit; j++) {
+			if (r->pat[j].kind == CX_CPAT_REQUIRE)
+				hit = run1(m, r->pat[j].re, s, n, NULL, NULL);
+			else if (r->pat[j].kind == CX_CPAT_EXCEPT)
+				hit = !run1(m, r->pat[j].re, s, n, NULL, NULL);
+		}
+		if (!hit)
+			continue;
+		m->hits[m->nhits++] = (cx_chit){ r, st, en };
+		if (!all)
+			break;
+	}
+	return m->nhits;
+}

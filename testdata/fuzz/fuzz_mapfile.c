@@ -1,0 +1,474 @@
+/*
+ * fuzz_mapfile: libFuzzer target for the column map of cx-ingest
+ * (lib/ingest.c): cx_ingest_read_map_file() on the input as a file, and
+ * cx_ingest_add_map() on the input as a --map string.
+ *
+ * A model of the documented syntax says which pairs must come out and
+ * where the parse must stop:
+ *   file:  one "from=to" per line; leading blanks, trailing blanks and
+ *          CRs dropped; blank lines and '#' lines skipped; a comma is part
+ *          of a name; both sides trimmed of spaces and tabs and non-empty,
+ *          split at the first '='; a line with a NUL byte or invalid UTF-8
+ *          is bad; the first bad line dies (status 2), naming FILE:LINE,
+ *          after the pairs before it were added;
+ *   --map: "from=to,from=to" where "\," is a literal comma; the same
+ *          rules per pair;
+ *   both:  a column renamed twice is bad.
+ * The bytes up to the first NUL are the --map string (a C string).
+ * A bad --map string makes cx_ingest_add_map() call cx_usage_error(),
+ * which exits without running the cx_atdie hooks, so the target calls it
+ * with the location "--map", line 1 for those (cx_die_at, caught), and
+ * with line 0 only when the model says the string is good.
+ */
+#include <fcntl.h>
+#include <sanitizer/allocator_interface.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "err.h"
+#include "ingest.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* ---- harness: die -> longjmp, cleanup of what a die leaves behind ----
+ * The same block is in fuzz_stream.c, fuzz_rows.c, fuzz_input.c,
+ * fuzz_mapfile.c and fuzz_metrics_partial.c (keep them in step).
+ *
+ * cx_die() runs the cx_atdie() hooks before it exits; ours longjmps back
+ * into the target when armed.  What the dying code had allocated is still
+ * live: every allocation of the main thread during an input is recorded
+ * by sanitizer malloc/free hooks, and after a die whatever is still live
+ * is freed (the target's own buffers excepted: keep_mine()), and the
+ * descriptors opened since the input began are closed.  So a die leaks
+ * nothing and leak detection can stay on.  This assumes the library keeps
+ * no memory across calls that it allocated lazily during an input (it
+ * keeps none today; iconv's modules are loaded before, see fuzz_input.c):
+ * if it ever does, the cleanup frees it and ASan reports a use after free
+ * in the library on a later input. */
+
+static jmp_buf die_jmp;
+static int die_armed, die_hooked;
+static const char *fail_input_kind = "";
+
+static void die_hook(void)
+{
+	die_hooked = 0;	/* cx_die pops the hook before calling it */
+	if (die_armed) {
+		die_armed = 0;
+		longjmp(die_jmp, 1);
+	}
+	/* Not armed: fall through to exit(), which libFuzzer reports. */
+}
+
+static void arm(void)
+{
+	if (!die_hooked) {
+		cx_atdie(die_hook);
+		die_hooked = 1;
+	}
+	die_armed = 1;
+}
+
+/* Live allocations made during one input: an open-addressing set of
+ * addresses, filled by the malloc hook of the main thread only. */
+#define TRACK_BITS 17
+#define TRACK_CAP ((size_t)1 << TRACK_BITS)
+#define TOMB ((uintptr_t)1)
+static uintptr_t track[TRACK_CAP];
+static uint32_t touched[TRACK_CAP / 2];
+static size_t ntouched;
+static int track_overflow;
+static __thread int tracking;
+
+static size_t track_slot(uintptr_t p)
+{
+	return (size_t)(((uint64_t)(p >> 4) * 0x9E3779B97F4A7C15ull) >> (64 - TRACK_BITS));
+}
+
+static void on_malloc(const volatile void *ptr, size_t size)
+{
+	(void)size;
+	if (!tracking || !ptr)
+		return;
+	uintptr_t p = (uintptr_t)ptr;
+	for (size_t i = track_slot(p), k = 0; k < TRACK_CAP; k++, i = (i + 1) & (TRACK_CAP - 1)) {
+		if (track[i] == 0) {
+			if (ntouched == TRACK_CAP / 2) {
+				track_overflow = 1;
+				return;
+			}
+			touched[ntouched++] = (uint32_t)i;
+			track[i] = p;
+			return;
+		}
+		if (track[i] == TOMB) {
+			track[i] = p;
+			return;
+		}
+	}
+}
+
+static void on_free(const volatile void *ptr)
+{
+	if (!tracking || !ptr)
+		return;
+	uintptr_t p = (uintptr_t)ptr;
+	for (size_t i = track_slot(p), k = 0; k < TRACK_CAP; k++, i = (i + 1) & (TRACK_CAP - 1)) {
+		if (track[i] == 0)
+			return;
+		if (track[i] == p) {
+			track[i] = TOMB;
+			return;
+		}
+	}
+}
+
+static int fd_low;
+
+static void quiet_library(void);
+
+static void harness_init(void)
+{
+	quiet_library();
+	__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+}
+
+/* Start of an input: forget the last one's allocations, note the lowest
+ * free descriptor (every descriptor the library opens is >= it). */
+static void track_begin(void)
+{
+	for (size_t i = 0; i < ntouched; i++)
+		track[touched[i]] = 0;
+	ntouched = 0;
+	track_overflow = 0;
+	fd_low = fcntl(2, F_DUPFD_CLOEXEC, 0);
+	close(fd_low);
+	tracking = 1;
+}
+
+/* The target's own buffers may have grown during the input: taken out
+ * of the set before the cleanup frees the rest. */
+static void keep(const void *p)
+{
+	on_free(p);
+}
+
+static void keep_mine(void);
+
+/* After a die: free what the dying code still held, close its files. */
+static void track_cleanup(void)
+{
+	keep_mine();
+	tracking = 0;
+	for (size_t i = 0; i < ntouched; i++)
+		if (track[touched[i]] > TOMB) {
+			free((void *)track[touched[i]]);
+			track[touched[i]] = TOMB;
+		}
+	for (int fd = fd_low; fd < fd_low + 16; fd++)
+		close(fd);
+}
+
+static void track_end(void)
+{
+	tracking = 0;
+}
+
+/* The input as a file: a memfd, opened by the library as /dev/fd/N. */
+static int memfd = -1;
+static char mem_path[32];
+
+static void put_file(const void *p, size_t n)
+{
+	if (memfd < 0) {
+		memfd = memfd_create("cx-fuzz", 0);
+		if (memfd < 0) {
+			perror("memfd_create");
+			abort();
+		}
+		snprintf(mem_path, sizeof mem_path, "/dev/fd/%d", memfd);
+	}
+	if (ftruncate(memfd, 0) != 0 || (n && pwrite(memfd, p, n, 0) != (ssize_t)n)) {
+		perror("memfd write");
+		abort();
+	}
+}
+
+/* The library's messages (every die prints one) go to /dev/null unless
+ * CX_FUZZ_VERBOSE is set; ours go to the real standard error. */
+static FILE *real_stderr;
+
+static void quiet_library(void)
+{
+	real_stderr = stderr;
+	const char *v = getenv("CX_FUZZ_VERBOSE");
+	if (!v || !*v) {
+		FILE *null = fopen("/dev/null", "w");
+		if (null) {
+			/* Unbuffered: a buffer that stdio allocated during an
+			 * input would be freed by the cleanup after a die (and
+			 * glibc, not instrumented, would go on writing to it). */
+			setvbuf(null, NULL, _IONBF, 0);
+			stderr = null;
+		}
+	}
+}
+
+static void fail(const char *what)
+{
+	fprintf(real_stderr ? real_stderr : stderr, "fuzz: %s%s\n", fail_input_kind, what);
+	abort();
+}
+
+/* ---- end of the shared block ---- */
+
+/* ---- the model: pairs in want, and whether the parse dies ---- */
+
+typedef struct {
+	char *from, *to;
+	long line;
+} pair;
+
+static pair *want;
+static size_t nwant, wantcap;
+static cx_buf item = CX_BUF_INIT;
+
+static void keep_mine(void)
+{
+	keep(want);
+	for (size_t i = 0; i < nwant; i++) {
+		keep(want[i].from);
+		keep(want[i].to);
+	}
+	keep(item.p);
+}
+
+static void clear_want(void)
+{
+	for (size_t i = 0; i < nwant; i++) {
+		free(want[i].from);
+		free(want[i].to);
+	}
+	nwant = 0;
+}
+
+static char *trimmed(const char *p, size_t n)
+{
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	char *s = malloc(n + 1);
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* 0 if p[0..n) is valid UTF-8 (RFC 3629: no overlongs, no surrogates,
+ * nothing past U+10FFFF), else -1. */
+static int utf8_bad(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		unsigned c = p[i];
+		size_t k;
+		unsigned cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if (c >= 0xC2 && c <= 0xDF) {
+			k = 1, cp = c & 0x1F, min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			k = 2, cp = c & 0x0F, min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			k = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return -1;
+		}
+		if (n - i <= k)
+			return -1;
+		for (size_t j = 1; j <= k; j++) {
+			if ((p[i + j] & 0xC0) != 0x80)
+				return -1;
+			cp = cp << 6 | (p[i + j] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return -1;
+		i += k + 1;
+	}
+	return 0;
+}
+
+/* One "from=to" (a C string); 0 if bad (also when "from" is renamed
+ * already). */
+static int model_pair(const char *s, long line)
+{
+	const char *eq = strchr(s, '=');
+	if (!eq)
+		return 0;
+	char *from = trimmed(s, (size_t)(eq - s)), *to = trimmed(eq + 1, strlen(eq + 1));
+	int dup = 0;
+	for (size_t i = 0; i < nwant && *from; i++)
+		dup |= !strcmp(want[i].from, from);
+	if (!*from || !*to || dup) {
+		free(from);
+		free(to);
+		return 0;
+	}
+	if (nwant == wantcap) {
+		wantcap = wantcap ? 2 * wantcap : 16;
+		want = realloc(want, wantcap * sizeof *want);
+	}
+	want[nwant++] = (pair){ from, to, line };
+	return 1;
+}
+
+/* The file; 1 if every line is good. */
+static int model_file(const char *p, size_t n)
+{
+	if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		p += 3, n -= 3;
+	const char *e = p + n;
+	long lineno = 0;
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		const char *end = nl ? nl : e;
+		lineno++;
+		/* A NUL byte or bad UTF-8 anywhere in a line is refused. */
+		if (memchr(p, '\0', (size_t)(end - p)) || utf8_bad(p, (size_t)(end - p)))
+			return 0;
+		cx_buf_reset(&item);
+		cx_buf_add(&item, p, (size_t)(end - p));
+		p = nl ? nl + 1 : e;
+		char *s = item.p;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		size_t len = strlen(s);
+		while (len && (s[len - 1] == '\r' || s[len - 1] == ' '))
+			s[--len] = '\0';
+		if (!*s || *s == '#')
+			continue;
+		if (!model_pair(s, lineno))
+			return 0;
+	}
+	return 1;
+}
+
+/* The --map string; 1 if every pair is good. */
+static int model_spec(const char *s)
+{
+	for (;;) {
+		cx_buf_reset(&item);
+		cx_buf_addc(&item, 'x');	/* so that p is never NULL */
+		cx_buf_reset(&item);
+		for (; *s && *s != ','; s++) {
+			if (*s == '\\' && s[1] == ',')
+				s++;
+			cx_buf_addc(&item, *s);
+		}
+		if (!model_pair(item.p, 0))
+			return 0;
+		if (!*s)
+			return 1;
+		s++;
+	}
+}
+
+/* ---- the checks ---- */
+
+static cx_ingest_conf conf;
+static int expect_die;
+static const char *where_file;
+
+static void compare(const char *where)
+{
+	if (conf.nmap != nwant)
+		fail("number of map entries differs from the model");
+	for (size_t i = 0; i < nwant; i++) {
+		const cx_map_entry *e = &conf.map[i];
+		if (strcmp(e->from, want[i].from) || strcmp(e->to, want[i].to))
+			fail("map entry differs from the model");
+		char w[64];
+		if (want[i].line)
+			snprintf(w, sizeof w, "%s:%ld", where, want[i].line);
+		else
+			snprintf(w, sizeof w, "%s", where);
+		if (strcmp(e->where, w) || e->used)
+			fail("map entry origin");
+	}
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	harness_init();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* The file. */
+	clear_want();
+	int good = model_file((const char *)data, size);
+	put_file(data, size);
+	where_file = mem_path;
+	memset(&conf, 0, sizeof conf);
+	track_begin();
+	arm();
+	expect_die = !good;
+	if (setjmp(die_jmp)) {
+		if (!expect_die)
+			fail("the map file died where the model does not");
+		compare(where_file);
+		track_cleanup();
+		memset(&conf, 0, sizeof conf);
+		goto spec;
+	}
+	cx_ingest_read_map_file(&conf, mem_path);
+	if (expect_die)
+		fail("a bad map file was accepted");
+	compare(where_file);
+	cx_ingest_conf_free(&conf);
+	memset(&conf, 0, sizeof conf);
+	die_armed = 0;
+	track_end();
+
+spec:
+	/* The --map string: the input up to the first NUL. */
+	clear_want();
+	char *spec = malloc(size + 1);
+	memcpy(spec, data, size);
+	spec[size] = '\0';
+	good = model_spec(spec);
+	track_begin();
+	arm();
+	expect_die = !good;
+	if (setjmp(die_jmp)) {
+		if (!expect_die)
+			fail("the --map string died where the model does not");
+		compare("--map:1");
+		track_cleanup();
+		memset(&conf, 0, sizeof conf);
+		free(spec);
+		return 0;
+	}
+	/* Line 0 would make a bad pair exit through cx_usage_error. */
+	cx_ingest_add_map(&conf, spec, "--map", good ? 0 : 1);
+	if (expect_die)
+		fail("a bad --map string was accepted");
+	compare("--map");
+	cx_ingest_conf_free(&conf);
+	memset(&conf, 0, sizeof conf);
+	die_armed = 0;
+	track_end();
+	free(spec);
+	return 0;
+}
