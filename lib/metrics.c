@@ -148,6 +148,13 @@ struct engine {
 
 	cx_output *rej;
 	unsigned long long rejected;
+
+	/* --sla FILE */
+	int sla_loaded, sla_has[2];
+	char *sla_key;
+	cx_keys sla_keys;
+	long long *sla_target;	/* per key: first response, resolution (-1: none) */
+	double no_sla;		/* complaints (weighted) whose key has no target */
 	double ci_num, ci_den;	/* the last put_ratio(), for --ci */
 
 	/* repeat: one event per complaint with a customer, in input order */
@@ -495,19 +502,80 @@ PLAN(open)
 }
 FINISH(open) { put_count(e, gd(e, gid, m->a)[0], out); }
 
+/*
+ * --sla FILE: targets per value of a field, e.g.
+ *     severity   first_response  resolution
+ *     critical   15m             4h
+ * The first column names the field; first_response and resolution are
+ * durations (either may be absent or empty).  Loaded once, at planning.
+ */
+static void load_sla_file(struct engine *e)
+{
+	if (e->sla_loaded)
+		return;
+	e->sla_loaded = 1;
+	char *paths[] = { (char *)e->conf->sla_file };
+	cx_reader *r = cx_reader_open(paths, 1);
+	e->sla_key = cx_strdup(r->names[0]);
+	int fc = cx_reader_find(r, "first_response"), rc = cx_reader_find(r, "resolution");
+	if (fc < 0 && rc < 0)
+		cx_die_at(CX_EXIT_USAGE, r->file, 1,
+			  "expected a column first_response or resolution (durations such as 15m, 4h)");
+	e->sla_has[0] = fc >= 0;
+	e->sla_has[1] = rc >= 0;
+	cx_buf scratch = CX_BUF_INIT;
+	while (cx_reader_next(r)) {
+		int added;
+		uint32_t id = cx_keys_intern(&e->sla_keys, r->f[0].p, r->f[0].n, &added);
+		if (!added)
+			cx_die_at(CX_EXIT_USAGE, r->file, r->line, "a second row for %s '%.*s'",
+				  e->sla_key, (int)r->f[0].n, r->f[0].p);
+		e->sla_target = cx_realloc(e->sla_target, (id + 1) * 2 * sizeof *e->sla_target);
+		for (int k = 0; k < 2; k++) {
+			int col = k ? rc : fc;
+			e->sla_target[id * 2 + (size_t)k] = -1;
+			if (col < 0)
+				continue;
+			cx_slice v = cx_rec_get(r, (size_t)col, &scratch);
+			if (v.n == 0)
+				continue;
+			cx_buf_reset(&e->scratch);
+			cx_buf_add(&e->scratch, v.p, v.n);
+			long long secs = cx_duration_parse(e->scratch.p);
+			if (secs <= 0)
+				cx_die_at(CX_EXIT_USAGE, r->file, r->line,
+					  "field '%s': expected a duration such as 15m, 4h or 2d, not '%.*s'",
+					  r->names[col], (int)v.n, v.p);
+			e->sla_target[id * 2 + (size_t)k] = secs;
+		}
+	}
+	cx_buf_free(&scratch);
+	cx_reader_close(r);
+}
+
 static void plan_sla(struct engine *e, struct metric *m, int resolve)
 {
 	const cx_metrics_conf *c = e->conf;
-	if (resolve && !c->sla_resolve)
-		cx_usage_error("%s needs --sla-resolve DURATION", m->column);
-	if (!resolve && !c->sla_first)
-		cx_usage_error("%s needs --sla-first DURATION", m->column);
-	const char *f[2] = { need_field(e, resolve ? "resolved_at" : "first_response_at"),
-			     e->time_name };
+	long long flag = resolve ? c->sla_resolve : c->sla_first;
+	int from_file = 0;
+	if (!flag && c->sla_file) {
+		load_sla_file(e);
+		from_file = e->sla_has[resolve];
+	}
+	if (!flag && !from_file)
+		cx_usage_error("%s needs %s DURATION%s", m->column,
+			       resolve ? "--sla-resolve" : "--sla-first",
+			       c->sla_file ? ", or a column of that name in --sla FILE" :
+					     " or --sla FILE");
+	const char *f[3] = { need_field(e, resolve ? "resolved_at" : "first_response_at"),
+			     e->time_name, from_file ? e->sla_key : NULL };
 	cx_buf spec = CX_BUF_INIT;
-	cx_buf_addf(&spec, "sla:%s-%s<=%lld", f[0], f[1], resolve ? c->sla_resolve : c->sla_first);
-	m->a = add_stat(e, ST_SLA, spec.p, f, 2, 1);
-	e->stats[m->a].target = resolve ? c->sla_resolve : c->sla_first;
+	if (from_file)
+		cx_buf_addf(&spec, "sla:%s-%s<=by:%s", f[0], f[1], e->sla_key);
+	else
+		cx_buf_addf(&spec, "sla:%s-%s<=%lld", f[0], f[1], flag);
+	m->a = add_stat(e, ST_SLA, spec.p, f, from_file ? 3 : 2, 1);
+	e->stats[m->a].target = from_file ? -1 : flag;
 	e->stats[m->a].sla_resolve = resolve;
 	cx_buf_free(&spec);
 }
@@ -515,12 +583,17 @@ static void plan_sla(struct engine *e, struct metric *m, int resolve)
 PLAN(sla_met_rate)
 {
 	const cx_metrics_conf *c = e->conf;
-	if (c->sla_first && c->sla_resolve)
-		cx_usage_error("sla_met_rate is ambiguous with both --sla-first and --sla-resolve: "
-			       "use sla_first_met_rate and sla_resolve_met_rate");
-	if (!c->sla_first && !c->sla_resolve)
-		cx_usage_error("sla_met_rate needs --sla-first DURATION or --sla-resolve DURATION");
-	plan_sla(e, m, c->sla_first == 0);
+	if (c->sla_file)
+		load_sla_file(e);
+	int first = c->sla_first || (c->sla_file && e->sla_has[0]);
+	int resolve = c->sla_resolve || (c->sla_file && e->sla_has[1]);
+	if (first && resolve)
+		cx_usage_error("sla_met_rate is ambiguous with both a first-response and a "
+			       "resolution target: use sla_first_met_rate and sla_resolve_met_rate");
+	if (!first && !resolve)
+		cx_usage_error("sla_met_rate needs --sla-first DURATION, --sla-resolve DURATION "
+			       "or --sla FILE");
+	plan_sla(e, m, !first);
 }
 PLAN(sla_first_met_rate) { plan_sla(e, m, 0); }
 PLAN(sla_resolve_met_rate) { plan_sla(e, m, 1); }
@@ -1162,6 +1235,18 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 		}
 		case ST_SLA: {
 			cx_instant done;
+			long long target = st->target;
+			if (target < 0) {
+				/* --sla FILE: this complaint's target, by its value of
+				 * the file's key field; none, no SLA. */
+				cx_slice k = e->r->f[st->field[2]];
+				long id = cx_keys_find(&e->sla_keys, k.p, k.n);
+				target = id < 0 ? -1 : e->sla_target[(size_t)id * 2 + (size_t)st->sla_resolve];
+				if (target < 0) {
+					e->no_sla += w;
+					break;
+				}
+			}
 			if (time_value(e, st->field[0], &done)) {
 				if (done < created) {
 					/* As for durations: a data error, left
@@ -1170,7 +1255,7 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 						st->neg_file = e->r->file;
 						st->neg_line = e->r->line;
 					}
-				} else if (done - created <= st->target) {
+				} else if (done - created <= target) {
 					d[0] += w;
 				} else {
 					d[1] += w;
@@ -1178,7 +1263,7 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 			} else {
 				/* Unanswered: its deadline and weight, judged
 				 * against --now at the end. */
-				dvec_push(gv(e, gid, s), (double)(created + st->target));
+				dvec_push(gv(e, gid, s), (double)(created + target));
 				dvec_push(gv(e, gid, s), w);
 			}
 			break;
@@ -2009,6 +2094,9 @@ static void free_engine(struct engine *e)
 	free(e->vecs);
 	free(e->distinct_n);
 	cx_keys_free(&e->customers);
+	cx_keys_free(&e->sla_keys);
+	free(e->sla_target);
+	free(e->sla_key);
 	free(e->ev_cust);
 	free(e->ev_gid);
 	free(e->ev_time);
@@ -2072,6 +2160,9 @@ int cx_metrics_run(const cx_metrics_conf *c, cx_reader *r, cx_output *o)
 				   "duration (the first is here)",
 				   st->negative, st->negative == 1 ? "" : "s", st->fname[0], st->fname[1]);
 	}
+	if (e.no_sla > 0)
+		cx_warn("%.0f time%s a complaint's %s had no target in %s: left out of that SLA metric",
+			e.no_sla, e.no_sla == 1 ? "" : "s", e.sla_key, c->sla_file);
 	if (e.rej) {
 		cx_output_close(e.rej);
 		if (e.rejected)

@@ -45,6 +45,7 @@ typedef struct cx_metrics_conf {
 	double ci;		/* --ci LEVEL in percent (95), or 0 */
 	long long sla_first;	/* seconds, or 0 */
 	long long sla_resolve;	/* seconds, or 0 */
+	const char *sla_file;	/* --sla FILE: targets per value of a field */
 	int now_set;
 	cx_instant now;		/* for SLA and open: default latest time seen */
 	const char *per;	/* --per FILE: denominators */
