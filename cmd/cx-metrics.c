@@ -14,7 +14,7 @@
 enum {
 	OPT_TOTALS = 0x100, OPT_FILL, OPT_PRECISION, OPT_DETERIORATED, OPT_COUNT_FIELD, OPT_USE,
 	OPT_SLA_FIRST, OPT_SLA_RESOLVE, OPT_NOW, OPT_PARTIAL, OPT_MERGE, OPT_REJECTS, OPT_LIST,
-	OPT_SLA_FILE, OPT_PER, OPT_PER_FIELD, OPT_SCALE, OPT_REPEAT_WINDOW, OPT_CI, OPT_SKETCH, OPT_EXACT_DISTINCT,
+	OPT_MATURATION, OPT_SLA_FILE, OPT_PER, OPT_PER_FIELD, OPT_SCALE, OPT_REPEAT_WINDOW, OPT_CI, OPT_SKETCH, OPT_EXACT_DISTINCT,
 };
 
 static const cx_option options[] = {
@@ -34,6 +34,7 @@ static const cx_option options[] = {
 	{ "per-field", OPT_PER_FIELD, "FIELD", "the denominator column of --per (default: orders)" },
 	{ "scale", OPT_SCALE, "N", "complaint_rate per N orders (default: 1000)" },
 	{ "repeat-window", OPT_REPEAT_WINDOW, "DURATION", "repeat: a complaint within this time of the customer's previous one (default: 30d)" },
+	{ "maturation", OPT_MATURATION, "DURATION", "add 'provisional': 1 while period end + DURATION is after --now" },
 	{ "sla", OPT_SLA_FILE, "FILE", "SLA targets per value of a field: columns KEY, first_response, resolution" },
 	{ "sla-first", OPT_SLA_FIRST, "DURATION", "first-response target for sla_met_rate (30m, 2h, 1d)" },
 	{ "sla-resolve", OPT_SLA_RESOLVE, "DURATION", "resolution target for sla_met_rate" },
@@ -88,6 +89,7 @@ static void handle(int key, const char *arg, void *ctx)
 	case OPT_REJECTS: c->rejects = arg; break;
 	case OPT_PER: c->per = arg; break;
 	case OPT_SLA_FILE: c->sla_file = arg; break;
+	case OPT_MATURATION: c->maturation = duration("--maturation", arg); break;
 	case OPT_SKETCH: c->sketch = 1; break;
 	case OPT_EXACT_DISTINCT:
 		c->exact_distinct = (double)cx_opt_int("--exact-distinct", arg, 0, 1000000000);

@@ -156,6 +156,7 @@ struct engine {
 	long long *sla_target;	/* per key: first response, resolution (-1: none) */
 	double no_sla;		/* complaints (weighted) whose key has no target */
 	double ci_num, ci_den;	/* the last put_ratio(), for --ci */
+	int row_provisional;	/* --maturation: the row being written */
 
 	/* repeat: one event per complaint with a customer, in input order */
 	cx_keys customers;
@@ -1656,8 +1657,24 @@ static void write_header(struct engine *e, cx_output *o)
 				cx_out_s(o, "_hi");
 			}
 		}
+		if (e->conf->maturation > 0)
+			cx_out_s(o, "\tprovisional");
 	}
 	cx_out_eol(o);
+}
+
+/* --maturation W: a period's cohort is provisional while its complaints
+ * may still deteriorate, reopen or repeat, that is until its end plus W
+ * has passed --now (domain.md 1.3).  1 or 0. */
+static int provisional(const struct engine *e, int64_t index)
+{
+	cx_instant now = e->conf->now_set ? e->conf->now : e->latest;
+	cx_instant end = e->latest;
+	if (!e->conf->all_time) {
+		cx_period next = { e->conf->unit, index + 1 };
+		end = cx_period_start(next);
+	}
+	return end + e->conf->maturation > now;
 }
 
 static void put_exact(cx_buf *b, double v)
@@ -1826,6 +1843,8 @@ static void write_rows(struct engine *e, cx_output *o)
 				cx_buf_addf(b, "%lld", (long long)e->latest);
 			cx_out_raw(o, b->p, b->len);
 		} else {
+			if (e->conf->maturation > 0)
+				e->row_provisional = provisional(e, e->period[g]);
 			for (size_t m = 0; m < e->nmetrics; m++) {
 				cx_out_c(o, '\t');
 				cx_buf_reset(b);
@@ -1838,6 +1857,8 @@ static void write_rows(struct engine *e, cx_output *o)
 					cx_out_raw(o, b->p, b->len);	/* numbers and TABs */
 				}
 			}
+			if (e->conf->maturation > 0)
+				cx_out_s(o, e->row_provisional ? "\t1" : "\t0");
 		}
 		cx_out_eol(o);
 	}

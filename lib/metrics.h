@@ -52,6 +52,7 @@ typedef struct cx_metrics_conf {
 	const char *per_field;	/* their column, default orders */
 	double scale;		/* complaint_rate per this many, default 1000 */
 	long long repeat_window;	/* seconds, default 30 days */
+	long long maturation;	/* --maturation: seconds, or 0 for no provisional column */
 	int sketch;		/* quantiles from DDSketches (1% relative error) */
 	double exact_distinct;	/* distinct counts exact up to this many per group */
 	int partial;		/* write mergeable statistics */
