@@ -10,26 +10,20 @@
 #include <string.h>
 
 #include "err.h"
+#include "ruletok.h"
 #include "jit.h"
 #include "utf8.h"
 
-/*
- * Tokens.  The cx-alert tokenizer (rules.c) is static and its regexes are
- * only recognised after ~; this language has no operators, and a pattern
- * may follow a keyword, so a slash or a quote at the start of a token
- * begins a pattern or a string wherever it stands.
- */
-enum tok_type { T_WORD, T_STRING, T_REGEX };
-
-typedef struct tok {
-	enum tok_type type;
-	char *s;
-	char *flags;		/* letters after the closing / or " */
-} tok;
+/* Tokens: lib/ruletok, without operators (man 5 cx-classify). */
+typedef cx_tok tok;
+#define T_WORD CX_TOK_WORD
+#define T_STRING CX_TOK_STRING
+#define T_OP CX_TOK_OP
+#define T_REGEX CX_TOK_REGEX
 
 typedef struct pstate {
-	tok *t;
-	size_t n, cap, pos;
+	cx_toks tk;
+	size_t pos;
 	const char *file;
 	long line;
 	cx_buf *err;
@@ -56,80 +50,19 @@ static int fail(pstate *ps, const char *fmt, ...)
 	return -1;
 }
 
-static void push(pstate *ps, enum tok_type type, const char *s, size_t n, const char *fl, size_t fn)
-{
-	if (ps->n == ps->cap) {
-		ps->cap = ps->cap ? 2 * ps->cap : 16;
-		ps->t = cx_realloc(ps->t, ps->cap * sizeof *ps->t);
-	}
-	tok *t = &ps->t[ps->n++];
-	t->type = type;
-	t->s = cx_strndup(s, n);
-	t->flags = cx_strndup(fl ? fl : "", fl ? fn : 0);
-}
-
-static void clear_tokens(pstate *ps)
-{
-	for (size_t i = 0; i < ps->n; i++) {
-		free(ps->t[i].s);
-		free(ps->t[i].flags);
-	}
-	ps->n = ps->pos = 0;
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 static int tokenize(pstate *ps, const char *s, size_t n)
 {
-	cx_buf b = CX_BUF_INIT;
-	size_t i = 0;
-	int rc = 0;
-	while (i < n && rc == 0) {
-		char c = s[i];
-		if (is_space(c)) {
-			i++;
-		} else if (c == '#') {
-			break;
-		} else if (c == '"' || c == '/') {
-			cx_buf_reset(&b);
-			i++;
-			while (i < n && s[i] != c) {
-				if (s[i] == '\\' && i + 1 < n && (s[i + 1] == c || (c == '"' && s[i + 1] == '\\')))
-					i++;
-				else if (s[i] == '\\' && i + 1 < n)
-					cx_buf_addc(&b, s[i++]);
-				cx_buf_addc(&b, s[i++]);
-			}
-			if (i >= n) {
-				rc = fail(ps, c == '"' ? "unterminated string" : "unterminated regular expression");
-				break;
-			}
-			i++;
-			size_t f = i;
-			while (i < n && !is_space(s[i]) && s[i] != '#')
-				i++;
-			push(ps, c == '"' ? T_STRING : T_REGEX, b.p ? b.p : "", b.len, s + f, i - f);
-		} else {
-			size_t st = i;
-			while (i < n && !is_space(s[i]) && s[i] != '"' && s[i] != '#')
-				i++;
-			push(ps, T_WORD, s + st, i - st, NULL, 0);
-		}
-	}
-	cx_buf_free(&b);
-	return rc;
+	const char *why = cx_tokenize(&ps->tk, s, n, 0);
+	return why ? fail(ps, "%s", why) : 0;
 }
 
 static tok *next(pstate *ps, const char *what, const char *after)
 {
-	if (ps->pos >= ps->n) {
+	if (ps->pos >= ps->tk.n) {
 		fail(ps, "expected %s after '%s' at the end of the line", what, after);
 		return NULL;
 	}
-	return &ps->t[ps->pos++];
+	return &ps->tk.t[ps->pos++];
 }
 
 static const char *word(pstate *ps, const char *what, const char *after)
@@ -319,7 +252,7 @@ static void free_rule(cx_crule *r)
 
 static int parse_rule(pstate *ps, cx_crules *rs, cx_crule *r)
 {
-	tok *t = &ps->t[ps->pos++];
+	tok *t = &ps->tk.t[ps->pos++];
 	if (t->type != T_WORD)
 		return fail(ps, "expected a rule name, not '%s'", t->s);
 	if (!good_name(t->s))
@@ -329,8 +262,8 @@ static int parse_rule(pstate *ps, cx_crules *rs, cx_crule *r)
 	for (size_t i = 0; i < rs->n; i++)
 		if (!strcmp(rs->v[i].name, r->name))
 			return fail(ps, "duplicate rule name '%s' (first at line %ld)", r->name, rs->v[i].line);
-	while (ps->pos < ps->n) {
-		t = &ps->t[ps->pos++];
+	while (ps->pos < ps->tk.n) {
+		t = &ps->tk.t[ps->pos++];
 		const opt_row *o = NULL;
 		for (size_t i = 0; i < NOPTS && t->type == T_WORD; i++)
 			if (!strcmp(t->s, opts[i].name))
@@ -397,7 +330,7 @@ int cx_crules_parse(cx_crules *rs, const char *text, size_t n, const char *name,
 		}
 		if (tokenize(&ps, logical.p ? logical.p : "", logical.len) < 0) {
 			rc = -1;
-		} else if (ps.n > 0) {
+		} else if (ps.tk.n > 0) {
 			if (rs->n == rs->cap) {
 				rs->cap = rs->cap ? 2 * rs->cap : 32;
 				rs->v = cx_realloc(rs->v, rs->cap * sizeof *rs->v);
@@ -413,9 +346,10 @@ int cx_crules_parse(cx_crules *rs, const char *text, size_t n, const char *name,
 				rs->n++;
 			}
 		}
-		clear_tokens(&ps);
+		cx_toks_clear(&ps.tk);
+		ps.pos = 0;
 	}
-	free(ps.t);
+	cx_toks_free(&ps.tk);
 	cx_buf_free(&logical);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "ruletok.h"
 #include "jit.h"
 #include "num.h"
 #include "stream.h"
@@ -33,17 +34,15 @@ static const char *const kind_help[CX_RULE_NKINDS] = {
 
 /* ---- tokens */
 
-enum tok_type { T_WORD, T_STRING, T_OP, T_REGEX };
-
-typedef struct tok {
-	enum tok_type type;
-	char *s;		/* NUL-terminated copy */
-	char *flags;		/* T_REGEX: the letters after the closing / */
-} tok;
+typedef cx_tok tok;
+#define T_WORD CX_TOK_WORD
+#define T_STRING CX_TOK_STRING
+#define T_OP CX_TOK_OP
+#define T_REGEX CX_TOK_REGEX
 
 typedef struct pstate {
-	tok *t;
-	size_t n, cap, pos;
+	cx_toks tk;
+	size_t pos;
 	const char *file;
 	long line;
 	cx_buf *err;
@@ -70,113 +69,26 @@ static int fail(pstate *ps, const char *fmt, ...)
 	return -1;
 }
 
-static void push(pstate *ps, enum tok_type type, const char *s, size_t n, const char *fl, size_t fn)
-{
-	if (ps->n == ps->cap) {
-		ps->cap = ps->cap ? 2 * ps->cap : 16;
-		ps->t = cx_realloc(ps->t, ps->cap * sizeof *ps->t);
-	}
-	tok *t = &ps->t[ps->n++];
-	t->type = type;
-	t->s = cx_strndup(s, n);
-	t->flags = fl ? cx_strndup(fl, fn) : NULL;
-}
-
-static void clear_tokens(pstate *ps)
-{
-	for (size_t i = 0; i < ps->n; i++) {
-		free(ps->t[i].s);
-		free(ps->t[i].flags);
-	}
-	ps->n = ps->pos = 0;
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static int is_opchar(char c)
-{
-	return c == '<' || c == '>' || c == '=' || c == '!' || c == '~';
-}
-
-/* Split one logical line into tokens. */
 static int tokenize(pstate *ps, const char *s, size_t n)
 {
-	cx_buf b = CX_BUF_INIT;
-	size_t i = 0;
-	int rc = 0;
-	while (i < n) {
-		char c = s[i];
-		if (is_space(c)) {
-			i++;
-		} else if (c == '#') {
-			break;
-		} else if (c == '"') {
-			cx_buf_reset(&b);
-			i++;
-			while (i < n && s[i] != '"') {
-				if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '"' || s[i + 1] == '\\'))
-					i++;
-				cx_buf_addc(&b, s[i++]);
-			}
-			if (i >= n) {
-				rc = fail(ps, "unterminated string");
-				break;
-			}
-			i++;
-			push(ps, T_STRING, b.p ? b.p : "", b.len, NULL, 0);
-		} else if (c == '/' && ps->n > 0 && ps->t[ps->n - 1].type == T_OP &&
-			   strchr(ps->t[ps->n - 1].s, '~')) {
-			cx_buf_reset(&b);
-			i++;
-			while (i < n && s[i] != '/') {
-				if (s[i] == '\\' && i + 1 < n && s[i + 1] == '/')
-					i++;
-				else if (s[i] == '\\' && i + 1 < n)
-					cx_buf_addc(&b, s[i++]);
-				cx_buf_addc(&b, s[i++]);
-			}
-			if (i >= n) {
-				rc = fail(ps, "unterminated regular expression");
-				break;
-			}
-			i++;
-			size_t f = i;
-			while (i < n && !is_space(s[i]))
-				i++;
-			push(ps, T_REGEX, b.p ? b.p : "", b.len, s + f, i - f);
-		} else if (is_opchar(c)) {
-			size_t st = i;
-			while (i < n && is_opchar(s[i]) && i - st < 2)
-				i++;
-			push(ps, T_OP, s + st, i - st, NULL, 0);
-		} else {
-			size_t st = i;
-			while (i < n && !is_space(s[i]) && !is_opchar(s[i]) && s[i] != '"')
-				i++;
-			push(ps, T_WORD, s + st, i - st, NULL, 0);
-		}
-	}
-	cx_buf_free(&b);
-	return rc;
+	const char *why = cx_tokenize(&ps->tk, s, n, CX_TOK_OPERATORS);
+	return why ? fail(ps, "%s", why) : 0;
 }
 
 /* ---- helpers for the grammar */
 
 static tok *peek(pstate *ps)
 {
-	return ps->pos < ps->n ? &ps->t[ps->pos] : NULL;
+	return ps->pos < ps->tk.n ? &ps->tk.t[ps->pos] : NULL;
 }
 
 static tok *next(pstate *ps, const char *what)
 {
-	if (ps->pos >= ps->n) {
+	if (ps->pos >= ps->tk.n) {
 		fail(ps, "expected %s at the end of the line", what);
 		return NULL;
 	}
-	return &ps->t[ps->pos++];
+	return &ps->tk.t[ps->pos++];
 }
 
 static const char *word(pstate *ps, const char *what)
@@ -304,7 +216,7 @@ static int parse_cmp(pstate *ps, cx_rule *r)
 
 static int compile_regex(pstate *ps, cx_rule *r, size_t i)
 {
-	const tok *t = &ps->t[ps->pos - 1];
+	const tok *t = &ps->tk.t[ps->pos - 1];
 	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
 	for (const char *f = t->flags ? t->flags : ""; *f; f++) {
 		switch (*f) {
@@ -364,7 +276,7 @@ static int parse_window(pstate *ps, cx_rule *r)
 	if (number(ps, "count", &n) < 0)
 		return -1;
 	if (n != (double)(long long)n || n < (op == CX_OP_GT ? 0 : 1) || n > 1e6)
-		return fail(ps, "count: bad number '%s' (a whole number, at most 1000000)", ps->t[ps->pos - 1].s);
+		return fail(ps, "count: bad number '%s' (a whole number, at most 1000000)", ps->tk.t[ps->pos - 1].s);
 	r->count_gt = (long long)n - (op == CX_OP_GE);
 	if (!is_word(peek(ps), "within"))
 		return fail(ps, "expected 'within DURATION' after the count");
@@ -425,7 +337,7 @@ static int o_for(pstate *ps, cx_rule *r)
 	if (number(ps, "for", &v) < 0)
 		return -1;
 	if (v != (double)(long)v || v < 1 || v > 100000)
-		return fail(ps, "for: bad number '%s' (a whole number of periods, 1 or more)", ps->t[ps->pos - 1].s);
+		return fail(ps, "for: bad number '%s' (a whole number of periods, 1 or more)", ps->tk.t[ps->pos - 1].s);
 	r->for_n = (long)v;
 	return 0;
 }
@@ -448,7 +360,7 @@ static int o_p(pstate *ps, cx_rule *r)
 	if (number(ps, "p", &r->p_max) < 0)
 		return -1;
 	if (!(r->p_max > 0 && r->p_max <= 1))
-		return fail(ps, "p: bad number '%s' (a level between 0 and 1, such as 0.05)", ps->t[ps->pos - 1].s);
+		return fail(ps, "p: bad number '%s' (a level between 0 and 1, such as 0.05)", ps->tk.t[ps->pos - 1].s);
 	r->has_p = 1;
 	return opt_of_field(ps, &r->p_field);
 }
@@ -649,8 +561,8 @@ static int parse_rule(pstate *ps, cx_rules *rs, cx_rule *r)
 	}
 	if (rc < 0)
 		return -1;
-	while (ps->pos < ps->n) {
-		tok *t = &ps->t[ps->pos++];
+	while (ps->pos < ps->tk.n) {
+		tok *t = &ps->tk.t[ps->pos++];
 		const opt_row *o = NULL;
 		for (size_t i = 0; i < NOPTS; i++)
 			if (t->type == T_WORD && !strcmp(t->s, opt_rows[i].name))
@@ -713,12 +625,13 @@ int cx_rules_parse(cx_rules *rs, const char *text, size_t n, const char *name, c
 			rc = fail(&ps, "invalid UTF-8 at byte %zu of the rule", bad);
 			break;
 		}
-		clear_tokens(&ps);
+		cx_toks_clear(&ps.tk);
+		ps.pos = 0;
 		if (tokenize(&ps, logical.p, logical.len) < 0) {
 			rc = -1;
 			break;
 		}
-		if (ps.n == 0)
+		if (ps.tk.n == 0)
 			continue;
 		if (rs->n == rs->cap) {
 			rs->cap = rs->cap ? 2 * rs->cap : 8;
@@ -740,8 +653,7 @@ int cx_rules_parse(cx_rules *rs, const char *text, size_t n, const char *name, c
 		ps.rule = NULL;
 		rs->n++;
 	}
-	clear_tokens(&ps);
-	free(ps.t);
+	cx_toks_free(&ps.tk);
 	cx_buf_free(&logical);
 	return rc;
 }
