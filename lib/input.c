@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "buf.h"
 #include "err.h"
 
 size_t cx_input_max_line = (size_t)1 << 30;
@@ -363,4 +364,14 @@ int cx_input_block(cx_input *in, const char **p, size_t *len)
 	*len = in->end;
 	in->pos = in->end;
 	return 1;
+}
+
+void cx_input_slurp(const char *path, const char *encoding, cx_buf *out)
+{
+	cx_input *in = cx_input_open(path, encoding);
+	const char *p;
+	size_t n;
+	while (cx_input_block(in, &p, &n))
+		cx_buf_add(out, p, n);
+	cx_input_close(in);
 }

@@ -30,6 +30,7 @@
 extern size_t cx_input_max_line;
 
 typedef struct cx_input cx_input;
+struct cx_buf;
 
 /* path NULL or "-" is standard input.  encoding NULL or "utf-8" means no
  * conversion.  Dies (status 4) when the file cannot be opened, (status 2)
@@ -49,6 +50,11 @@ long cx_input_lineno(const cx_input *in);
  * themselves.  Returns 0 at end of input.  Not to be mixed with
  * cx_input_line on the same input. */
 int cx_input_block(cx_input *in, const char **p, size_t *len);
+
+/* Append the whole of path (decompressed, decoded, without a BOM) to
+ * out: for rules files, lexicons and the like, read before the stream.
+ * Dies as cx_input_open does. */
+void cx_input_slurp(const char *path, const char *encoding, struct cx_buf *out);
 
 /* 1 if the input was gzip-compressed (known after the first read). */
 int cx_input_is_gzip(const cx_input *in);

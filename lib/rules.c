@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "input.h"
 #include "ruletok.h"
 #include "jit.h"
 #include "num.h"
@@ -660,18 +661,8 @@ int cx_rules_parse(cx_rules *rs, const char *text, size_t n, const char *name, c
 
 void cx_rules_load(cx_rules *rs, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		cx_die(CX_EXIT_IO, "cannot open rules '%s': %s", path, strerror(errno));
 	cx_buf b = CX_BUF_INIT;
-	char chunk[65536];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		cx_buf_add(&b, chunk, got);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad)
-		cx_die(CX_EXIT_IO, "cannot read rules '%s'", path);
+	cx_input_slurp(path, NULL, &b);
 	cx_buf err = CX_BUF_INIT;
 	if (cx_rules_parse(rs, b.p ? b.p : "", b.len, path, &err) < 0) {
 		cx_buf_free(&b);

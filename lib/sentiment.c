@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "input.h"
 #include "keys.h"
 #include "utf8.h"
 
@@ -292,18 +293,8 @@ int cx_lex_parse(cx_lexicon *lx, const char *text, size_t n, const char *name,
 
 void cx_lex_load(cx_lexicon *lx, const char *path, enum cx_lex_format fmt)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		cx_die(CX_EXIT_IO, "%s: %s", path, strerror(errno));
 	cx_buf b = CX_BUF_INIT;
-	char chunk[65536];
-	size_t k;
-	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-		cx_buf_add(&b, chunk, k);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad)
-		cx_die(CX_EXIT_IO, "%s: read error", path);
+	cx_input_slurp(path, NULL, &b);
 	cx_buf err = CX_BUF_INIT;
 	if (cx_lex_parse(lx, b.p ? b.p : "", b.len, path, fmt, 0, &err) < 0)
 		cx_die(CX_EXIT_USAGE, "%s", err.p);
