@@ -4,6 +4,7 @@
 #include <pcre2.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,7 +277,8 @@ static int parse_window(pstate *ps, cx_rule *r)
 	double n;
 	if (number(ps, "count", &n) < 0)
 		return -1;
-	if (n != (double)(long long)n || n < (op == CX_OP_GT ? 0 : 1) || n > 1e6)
+	/* Range first: casting a huge double to long long is undefined. */
+	if (n < (op == CX_OP_GT ? 0 : 1) || n > 1e6 || n != floor(n))
 		return fail(ps, "count: bad number '%s' (a whole number, at most 1000000)", ps->tk.t[ps->pos - 1].s);
 	r->count_gt = (long long)n - (op == CX_OP_GE);
 	if (!is_word(peek(ps), "within"))
