@@ -110,6 +110,14 @@ static int is_word(const tok *t, const char *w)
 	return t && t->type == T_WORD && !strcmp(t->s, w);
 }
 
+/* Whether v is a whole number in [lo, hi].  The range is tested before
+ * any cast: converting a double beyond an integer type's range is
+ * undefined (fuzz_rules found two such casts). */
+static int whole_in(double v, double lo, double hi)
+{
+	return v >= lo && v <= hi && v == floor(v);
+}
+
 static int number(pstate *ps, const char *after, double *v)
 {
 	tok *t = next(ps, "a number");
@@ -277,8 +285,7 @@ static int parse_window(pstate *ps, cx_rule *r)
 	double n;
 	if (number(ps, "count", &n) < 0)
 		return -1;
-	/* Range first: casting a huge double to long long is undefined. */
-	if (n < (op == CX_OP_GT ? 0 : 1) || n > 1e6 || n != floor(n))
+	if (!whole_in(n, op == CX_OP_GT ? 0 : 1, 1e6))
 		return fail(ps, "count: bad number '%s' (a whole number, at most 1000000)", ps->tk.t[ps->pos - 1].s);
 	r->count_gt = (long long)n - (op == CX_OP_GE);
 	if (!is_word(peek(ps), "within"))
@@ -339,7 +346,7 @@ static int o_for(pstate *ps, cx_rule *r)
 	double v;
 	if (number(ps, "for", &v) < 0)
 		return -1;
-	if (v != (double)(long)v || v < 1 || v > 100000)
+	if (!whole_in(v, 1, 100000))
 		return fail(ps, "for: bad number '%s' (a whole number of periods, 1 or more)", ps->tk.t[ps->pos - 1].s);
 	r->for_n = (long)v;
 	return 0;
