@@ -36,17 +36,23 @@ void cx_buf_add(cx_buf *b, const void *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
+void cx_buf_vaddf(cx_buf *b, const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	if (n < 0)
+		cx_die(CX_EXIT_IO, "formatting error");
+	cx_buf_grow(b, (size_t)n);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
+	va_end(again);
+	b->len += (size_t)n;
+}
+
 void cx_buf_addf(cx_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	cx_buf_vaddf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		cx_die(CX_EXIT_IO, "formatting error");
-	cx_buf_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
 }

@@ -12,6 +12,7 @@
 #ifndef CX_BUF_H
 #define CX_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ void cx_buf_free(cx_buf *b);
 void cx_buf_add(cx_buf *b, const void *s, size_t n);
 void cx_buf_addf(cx_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void cx_buf_vaddf(cx_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 static inline void cx_buf_reset(cx_buf *b)
 {

@@ -4,7 +4,6 @@
 #include <pcre2.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,6 @@
 #include "input.h"
 #include "ruletok.h"
 #include "jit.h"
-#include "utf8.h"
 
 /* Tokens: lib/ruletok, without operators (man 5 cx-classify). */
 typedef cx_tok tok;
@@ -22,61 +20,7 @@ typedef cx_tok tok;
 #define T_OP CX_TOK_OP
 #define T_REGEX CX_TOK_REGEX
 
-typedef struct pstate {
-	cx_toks tk;
-	size_t pos;
-	const char *file;
-	long line;
-	cx_buf *err;
-	int failed;
-	const char *rule;
-} pstate;
-
-__attribute__((format(printf, 2, 3)))
-static int fail(pstate *ps, const char *fmt, ...)
-{
-	if (ps->failed)
-		return -1;
-	ps->failed = 1;
-	cx_buf_reset(ps->err);
-	cx_buf_addf(ps->err, "%s:%ld: ", ps->file, ps->line);
-	if (ps->rule)
-		cx_buf_addf(ps->err, "rule '%s': ", ps->rule);
-	va_list ap;
-	va_start(ap, fmt);
-	char tmp[768];
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	cx_buf_adds(ps->err, tmp);
-	return -1;
-}
-
-static int tokenize(pstate *ps, const char *s, size_t n)
-{
-	const char *why = cx_tokenize(&ps->tk, s, n, 0);
-	return why ? fail(ps, "%s", why) : 0;
-}
-
-static tok *next(pstate *ps, const char *what, const char *after)
-{
-	if (ps->pos >= ps->tk.n) {
-		fail(ps, "expected %s after '%s' at the end of the line", what, after);
-		return NULL;
-	}
-	return &ps->tk.t[ps->pos++];
-}
-
-static const char *word(pstate *ps, const char *what, const char *after)
-{
-	tok *t = next(ps, what, after);
-	if (!t)
-		return NULL;
-	if (t->type != T_WORD) {
-		fail(ps, "expected %s after '%s', not '%s'", what, after, t->s);
-		return NULL;
-	}
-	return t->s;
-}
+typedef cx_rparse pstate;
 
 static int good_name(const char *s)
 {
@@ -112,28 +56,28 @@ typedef struct opt_row {
 
 static int opt_category(pstate *ps, cx_crule *r, const char *opt)
 {
-	const char *w = word(ps, "a category", opt);
+	const char *w = cx_rp_word(ps, "a category", opt);
 	if (!w)
 		return -1;
 	if (r->category)
-		return fail(ps, "category given twice");
+		return cx_rp_fail(ps, "category given twice");
 	const char *sl = strchr(w, '/');
 	size_t cl = sl ? (size_t)(sl - w) : strlen(w);
 	r->category = cx_strndup(w, cl);
 	r->subcategory = cx_strdup(sl ? sl + 1 : "");
 	if (!good_value(r->category) || (sl && !good_value(r->subcategory)) ||
 	    (sl && strchr(r->subcategory, '/')))
-		return fail(ps, "bad category '%s' (CATEGORY or CATEGORY/SUBCATEGORY, no ';')", w);
+		return cx_rp_fail(ps, "bad category '%s' (CATEGORY or CATEGORY/SUBCATEGORY, no ';')", w);
 	return 0;
 }
 
 static int opt_dept(pstate *ps, cx_crule *r, const char *opt)
 {
-	tok *t = next(ps, "a department", opt);
+	tok *t = cx_rp_next(ps, "a department", opt);
 	if (!t)
 		return -1;
 	if (t->type == T_REGEX || !good_value(t->s))
-		return fail(ps, "bad department '%s'", t->s);
+		return cx_rp_fail(ps, "bad department '%s'", t->s);
 	free(r->dept);
 	r->dept = cx_strdup(t->s);
 	return 0;
@@ -141,7 +85,7 @@ static int opt_dept(pstate *ps, cx_crule *r, const char *opt)
 
 static int opt_severity(pstate *ps, cx_crule *r, const char *opt)
 {
-	const char *w = word(ps, "a severity", opt);
+	const char *w = cx_rp_word(ps, "a severity", opt);
 	if (!w)
 		return -1;
 	for (size_t i = 0; severities[i]; i++)
@@ -150,19 +94,19 @@ static int opt_severity(pstate *ps, cx_crule *r, const char *opt)
 			r->severity = cx_strdup(w);
 			return 0;
 		}
-	return fail(ps, "unknown severity '%s' (low, medium, high, critical)", w);
+	return cx_rp_fail(ps, "unknown severity '%s' (low, medium, high, critical)", w);
 }
 
 static int opt_priority(pstate *ps, cx_crule *r, const char *opt)
 {
-	const char *w = word(ps, "a number", opt);
+	const char *w = cx_rp_word(ps, "a number", opt);
 	if (!w)
 		return -1;
 	char *end;
 	errno = 0;
 	long v = strtol(w, &end, 10);
 	if (*end || end == w || errno || v < -1000000 || v > 1000000)
-		return fail(ps, "priority: expected a whole number in [-1000000, 1000000], not '%s'", w);
+		return cx_rp_fail(ps, "priority: expected a whole number in [-1000000, 1000000], not '%s'", w);
 	r->priority = v;
 	return 0;
 }
@@ -178,20 +122,20 @@ static int compile_pat(pstate *ps, cx_cpat *p, const tok *t)
 		case 's': if (t->type == T_REGEX) { opts |= PCRE2_DOTALL; break; } /* fall through */
 		case 'x': if (t->type == T_REGEX) { opts |= PCRE2_EXTENDED; break; } /* fall through */
 		default:
-			return fail(ps, "unknown flag '%c' after %s (%s)", *f,
+			return cx_rp_fail(ps, "unknown flag '%c' after %s (%s)", *f,
 				    t->type == T_REGEX ? "a regular expression" : "a string",
 				    t->type == T_REGEX ? "i, m, s, x" : "i");
 		}
 	}
 	if (!*t->s)
-		return fail(ps, "empty pattern");
+		return cx_rp_fail(ps, "empty pattern");
 	int code;
 	PCRE2_SIZE off;
 	pcre2_code *re = pcre2_compile((PCRE2_SPTR)t->s, strlen(t->s), opts, &code, &off, NULL);
 	if (!re) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(code, msg, sizeof msg);
-		return fail(ps, "bad regular expression /%s/: %s at offset %zu", t->s, (char *)msg, (size_t)off);
+		return cx_rp_fail(ps, "bad regular expression /%s/: %s at offset %zu", t->s, (char *)msg, (size_t)off);
 	}
 	cx_jit(re);
 	p->re = re;
@@ -200,11 +144,11 @@ static int compile_pat(pstate *ps, cx_cpat *p, const tok *t)
 
 static int add_pat(pstate *ps, cx_crule *r, const char *opt, enum cx_cpat_kind kind)
 {
-	tok *t = next(ps, "a /pattern/ or \"string\"", opt);
+	tok *t = cx_rp_next(ps, "a /pattern/ or \"string\"", opt);
 	if (!t)
 		return -1;
 	if (t->type == T_WORD)
-		return fail(ps, "expected a /pattern/ or \"string\" after '%s', not '%s'", opt, t->s);
+		return cx_rp_fail(ps, "expected a /pattern/ or \"string\" after '%s', not '%s'", opt, t->s);
 	r->pat = cx_realloc(r->pat, (r->npat + 1) * sizeof *r->pat);
 	cx_cpat *p = &r->pat[r->npat++];
 	p->kind = kind;
@@ -255,14 +199,14 @@ static int parse_rule(pstate *ps, cx_crules *rs, cx_crule *r)
 {
 	tok *t = &ps->tk.t[ps->pos++];
 	if (t->type != T_WORD)
-		return fail(ps, "expected a rule name, not '%s'", t->s);
+		return cx_rp_fail(ps, "expected a rule name, not '%s'", t->s);
 	if (!good_name(t->s))
-		return fail(ps, "bad rule name '%s' (letters, digits, _ . -)", t->s);
+		return cx_rp_fail(ps, "bad rule name '%s' (letters, digits, _ . -)", t->s);
 	r->name = cx_strdup(t->s);
 	ps->rule = r->name;
 	for (size_t i = 0; i < rs->n; i++)
 		if (!strcmp(rs->v[i].name, r->name))
-			return fail(ps, "duplicate rule name '%s' (first at line %ld)", r->name, rs->v[i].line);
+			return cx_rp_fail(ps, "duplicate rule name '%s' (first at line %ld)", r->name, rs->v[i].line);
 	while (ps->pos < ps->tk.n) {
 		t = &ps->tk.t[ps->pos++];
 		const opt_row *o = NULL;
@@ -270,18 +214,18 @@ static int parse_rule(pstate *ps, cx_crules *rs, cx_crule *r)
 			if (!strcmp(t->s, opts[i].name))
 				o = &opts[i];
 		if (!o)
-			return fail(ps, "unknown option '%s' (category, dept, severity, priority, match, "
+			return cx_rp_fail(ps, "unknown option '%s' (category, dept, severity, priority, match, "
 				    "require, except)", t->s);
 		if (o->parse(ps, r, o->name) < 0)
 			return -1;
 	}
 	if (!r->category)
-		return fail(ps, "no category (add: category NAME)");
+		return cx_rp_fail(ps, "no category (add: category NAME)");
 	size_t nm = 0;
 	for (size_t i = 0; i < r->npat; i++)
 		nm += r->pat[i].kind == CX_CPAT_MATCH;
 	if (!nm)
-		return fail(ps, "no match pattern (add: match /REGEX/)");
+		return cx_rp_fail(ps, "no match pattern (add: match /REGEX/)");
 	if (!r->dept)
 		r->dept = cx_strdup("");
 	if (!r->severity)
@@ -291,67 +235,26 @@ static int parse_rule(pstate *ps, cx_crules *rs, cx_crule *r)
 
 int cx_crules_parse(cx_crules *rs, const char *text, size_t n, const char *name, cx_buf *err)
 {
-	pstate ps = { .file = name, .err = err };
-	const char *z = memchr(text, '\0', n);
-	if (z) {
-		ps.line = 1;
-		for (const char *q = text; q < z; q++)
-			ps.line += *q == '\n';
-		return fail(&ps, "a NUL byte in the rules");
-	}
-	size_t bad = cx_utf8_check(text, n);
-	if (bad) {
-		ps.line = 1;
-		for (size_t q = 0; q + 1 < bad; q++)
-			ps.line += text[q] == '\n';
-		return fail(&ps, "not UTF-8 (byte %zu)", bad);
-	}
-	cx_buf logical = CX_BUF_INIT;
-	size_t i = 0;
-	long line = 0;
-	int rc = 0;
-	while (i < n && rc == 0) {
-		cx_buf_reset(&logical);
-		ps.line = line + 1;
-		ps.rule = NULL;
-		for (;;) {	/* join lines ending in a backslash */
-			const char *nl = memchr(text + i, '\n', n - i);
-			size_t end = nl ? (size_t)(nl - text) : n;
-			size_t e = end;
-			if (e > i && text[e - 1] == '\r')
-				e--;
-			line++;
-			int cont = e > i && text[e - 1] == '\\';
-			cx_buf_add(&logical, text + i, cont ? e - i - 1 : e - i);
-			if (cont)
-				cx_buf_addc(&logical, ' ');
-			i = nl ? end + 1 : n;
-			if (!cont || i >= n)
-				break;
+	pstate ps;
+	cx_rp_init(&ps, text, n, name, 0, err);
+	int rc;
+	while ((rc = cx_rp_line(&ps)) > 0) {
+		if (rs->n == rs->cap) {
+			rs->cap = rs->cap ? 2 * rs->cap : 32;
+			rs->v = cx_realloc(rs->v, rs->cap * sizeof *rs->v);
 		}
-		if (tokenize(&ps, logical.p ? logical.p : "", logical.len) < 0) {
+		cx_crule *r = &rs->v[rs->n];
+		memset(r, 0, sizeof *r);
+		r->line = ps.line;
+		r->order = rs->n;
+		if (parse_rule(&ps, rs, r) < 0) {
+			free_rule(r);
 			rc = -1;
-		} else if (ps.tk.n > 0) {
-			if (rs->n == rs->cap) {
-				rs->cap = rs->cap ? 2 * rs->cap : 32;
-				rs->v = cx_realloc(rs->v, rs->cap * sizeof *rs->v);
-			}
-			cx_crule *r = &rs->v[rs->n];
-			memset(r, 0, sizeof *r);
-			r->line = ps.line;
-			r->order = rs->n;
-			if (parse_rule(&ps, rs, r) < 0) {
-				free_rule(r);
-				rc = -1;
-			} else {
-				rs->n++;
-			}
+			break;
 		}
-		cx_toks_clear(&ps.tk);
-		ps.pos = 0;
+		rs->n++;
 	}
-	cx_toks_free(&ps.tk);
-	cx_buf_free(&logical);
+	cx_rp_free(&ps);
 	return rc;
 }
 

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,6 @@
 #include "jit.h"
 #include "num.h"
 #include "stream.h"
-#include "utf8.h"
 
 const char *const cx_rule_kind_names[CX_RULE_NKINDS] = { "trend", "record", "window", "sla", "text" };
 const char *const cx_rule_op_names[] = { ">", ">=", "<", "<=", "==", "!=", "~", "!~" };
@@ -42,72 +40,26 @@ typedef cx_tok tok;
 #define T_OP CX_TOK_OP
 #define T_REGEX CX_TOK_REGEX
 
-typedef struct pstate {
-	cx_toks tk;
-	size_t pos;
-	const char *file;
-	long line;
-	cx_buf *err;
-	int failed;
-	const char *rule;	/* the rule's name once read, for messages */
-} pstate;
-
-__attribute__((format(printf, 2, 3)))
-static int fail(pstate *ps, const char *fmt, ...)
-{
-	if (ps->failed)
-		return -1;
-	ps->failed = 1;
-	cx_buf_reset(ps->err);
-	cx_buf_addf(ps->err, "%s:%ld: ", ps->file, ps->line);
-	if (ps->rule)
-		cx_buf_addf(ps->err, "rule '%s': ", ps->rule);
-	va_list ap;
-	va_start(ap, fmt);
-	char tmp[512];
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	cx_buf_adds(ps->err, tmp);
-	return -1;
-}
-
-static int tokenize(pstate *ps, const char *s, size_t n)
-{
-	const char *why = cx_tokenize(&ps->tk, s, n, CX_TOK_OPERATORS);
-	return why ? fail(ps, "%s", why) : 0;
-}
-
-/* ---- helpers for the grammar */
+typedef cx_rparse pstate;
 
 static tok *peek(pstate *ps)
 {
-	return ps->pos < ps->tk.n ? &ps->tk.t[ps->pos] : NULL;
+	return cx_rp_peek(ps);
 }
 
 static tok *next(pstate *ps, const char *what)
 {
-	if (ps->pos >= ps->tk.n) {
-		fail(ps, "expected %s at the end of the line", what);
-		return NULL;
-	}
-	return &ps->tk.t[ps->pos++];
+	return cx_rp_next(ps, what, NULL);
 }
 
 static const char *word(pstate *ps, const char *what)
 {
-	tok *t = next(ps, what);
-	if (!t)
-		return NULL;
-	if (t->type != T_WORD) {
-		fail(ps, "expected %s, not '%s'", what, t->s);
-		return NULL;
-	}
-	return t->s;
+	return cx_rp_word(ps, what, NULL);
 }
 
 static int is_word(const tok *t, const char *w)
 {
-	return t && t->type == T_WORD && !strcmp(t->s, w);
+	return cx_rp_is_word(t, w);
 }
 
 /* Whether v is a whole number in [lo, hi].  The range is tested before
@@ -125,7 +77,7 @@ static int number(pstate *ps, const char *after, double *v)
 		return -1;
 	int rc = cx_num_parse(t->s, strlen(t->s), v);
 	if (rc < 0 || t->type == T_STRING)
-		return fail(ps, "%s: bad number '%s'", after, t->s);
+		return cx_rp_fail(ps, "%s: bad number '%s'", after, t->s);
 	return 0;
 }
 
@@ -136,7 +88,7 @@ static int duration(pstate *ps, const char *after, long long *v)
 		return -1;
 	*v = cx_duration_parse(t->s);
 	if (*v <= 0 || t->type != T_WORD)
-		return fail(ps, "%s: bad duration '%s' (use 45s, 30m, 2h, 7d, 2w)", after, t->s);
+		return cx_rp_fail(ps, "%s: bad duration '%s' (use 45s, 30m, 2h, 7d, 2w)", after, t->s);
 	return 0;
 }
 
@@ -168,7 +120,7 @@ static const char *field_name(pstate *ps, const char *what)
 {
 	const char *w = word(ps, what);
 	if (w && !good_name(w)) {
-		fail(ps, "bad %s '%s'", what, w);
+		cx_rp_fail(ps, "bad %s '%s'", what, w);
 		return NULL;
 	}
 	return w;
@@ -186,10 +138,10 @@ static int parse_cmp(pstate *ps, cx_rule *r)
 		return -1;
 	int op = op_of(ot);
 	if (op < 0)
-		return fail(ps, "expected an operator (> >= < <= == != ~ !~) after '%s', not '%s'", f, ot->s);
+		return cx_rp_fail(ps, "expected an operator (> >= < <= == != ~ !~) after '%s', not '%s'", f, ot->s);
 	int match = op == CX_OP_MATCH || op == CX_OP_NOMATCH;
 	if (match != (r->kind == CX_RULE_TEXT))
-		return fail(ps, match ? "'%s' matches a pattern: only in a text rule" :
+		return cx_rp_fail(ps, match ? "'%s' matches a pattern: only in a text rule" :
 			    "a text rule matches a pattern: use ~ or !~, not '%s'", ot->s);
 	tok *v = next(ps, "a value");
 	if (!v)
@@ -202,24 +154,24 @@ static int parse_cmp(pstate *ps, cx_rule *r)
 	c->rhs = cx_strdup(v->s);
 	if (match) {
 		if (v->type != T_REGEX)
-			return fail(ps, "expected /REGEX/ after '%s'", ot->s);
+			return cx_rp_fail(ps, "expected /REGEX/ after '%s'", ot->s);
 		return 0;
 	}
 	if (v->type == T_OP || v->type == T_REGEX)
-		return fail(ps, "expected a value after '%s', not '%s'", ot->s, v->s);
+		return cx_rp_fail(ps, "expected a value after '%s', not '%s'", ot->s, v->s);
 	c->rhs_quoted = v->type == T_STRING;
 	c->rhs_is_num = !c->rhs_quoted && cx_num_parse(v->s, strlen(v->s), &c->num) == 0;
 	int ordering = op <= CX_OP_LE;
 	if (r->kind == CX_RULE_TREND) {
 		if (c->rhs_quoted)
-			return fail(ps, "a trend rule compares numbers: '%s' is a string", v->s);
+			return cx_rp_fail(ps, "a trend rule compares numbers: '%s' is a string", v->s);
 		if (!c->rhs_is_num) {
 			if (!good_name(v->s))
-				return fail(ps, "bad number or column '%s'", v->s);
+				return cx_rp_fail(ps, "bad number or column '%s'", v->s);
 			c->rhs_is_field = 1;
 		}
 	} else if (ordering && !c->rhs_is_num) {
-		return fail(ps, "'%s' compares numbers: bad number '%s'", ot->s, v->s);
+		return cx_rp_fail(ps, "'%s' compares numbers: bad number '%s'", ot->s, v->s);
 	}
 	return 0;
 }
@@ -234,7 +186,7 @@ static int compile_regex(pstate *ps, cx_rule *r, size_t i)
 		case 'm': opts |= PCRE2_MULTILINE; break;
 		case 's': opts |= PCRE2_DOTALL; break;
 		case 'x': opts |= PCRE2_EXTENDED; break;
-		default: return fail(ps, "unknown regular expression flag '%c' (i, m, s, x)", *f);
+		default: return cx_rp_fail(ps, "unknown regular expression flag '%c' (i, m, s, x)", *f);
 		}
 	}
 	int code;
@@ -243,7 +195,7 @@ static int compile_regex(pstate *ps, cx_rule *r, size_t i)
 	if (!re) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(code, msg, sizeof msg);
-		return fail(ps, "bad regular expression /%s/: %s at offset %zu", t->s, (char *)msg, (size_t)off);
+		return cx_rp_fail(ps, "bad regular expression /%s/: %s at offset %zu", t->s, (char *)msg, (size_t)off);
 	}
 	cx_jit(re);
 	r->re[i] = re;
@@ -274,22 +226,22 @@ static int parse_window(pstate *ps, cx_rule *r)
 		return -1;
 	r->key = cx_strdup(k);
 	if (!is_word(peek(ps), "count"))
-		return fail(ps, "expected 'count' after the key: KEY count > N within DURATION");
+		return cx_rp_fail(ps, "expected 'count' after the key: KEY count > N within DURATION");
 	ps->pos++;
 	tok *ot = next(ps, "'>' or '>='");
 	if (!ot)
 		return -1;
 	int op = op_of(ot);
 	if (op != CX_OP_GT && op != CX_OP_GE)
-		return fail(ps, "expected '>' or '>=' after 'count', not '%s'", ot->s);
+		return cx_rp_fail(ps, "expected '>' or '>=' after 'count', not '%s'", ot->s);
 	double n;
 	if (number(ps, "count", &n) < 0)
 		return -1;
 	if (!whole_in(n, op == CX_OP_GT ? 0 : 1, 1e6))
-		return fail(ps, "count: bad number '%s' (a whole number, at most 1000000)", ps->tk.t[ps->pos - 1].s);
+		return cx_rp_fail(ps, "count: bad number '%s' (a whole number, at most 1000000)", ps->tk.t[ps->pos - 1].s);
 	r->count_gt = (long long)n - (op == CX_OP_GE);
 	if (!is_word(peek(ps), "within"))
-		return fail(ps, "expected 'within DURATION' after the count");
+		return cx_rp_fail(ps, "expected 'within DURATION' after the count");
 	ps->pos++;
 	return duration(ps, "within", &r->within);
 }
@@ -301,12 +253,12 @@ static int parse_sla(pstate *ps, cx_rule *r)
 		return -1;
 	r->sla_field = cx_strdup(f);
 	if (!is_word(peek(ps), "within"))
-		return fail(ps, "expected 'within DURATION of FIELD' after '%s'", f);
+		return cx_rp_fail(ps, "expected 'within DURATION of FIELD' after '%s'", f);
 	ps->pos++;
 	if (duration(ps, "within", &r->within) < 0)
 		return -1;
 	if (!is_word(peek(ps), "of"))
-		return fail(ps, "expected 'of FIELD' after the duration");
+		return cx_rp_fail(ps, "expected 'of FIELD' after the duration");
 	ps->pos++;
 	const char *from = field_name(ps, "a field name");
 	if (!from)
@@ -347,7 +299,7 @@ static int o_for(pstate *ps, cx_rule *r)
 	if (number(ps, "for", &v) < 0)
 		return -1;
 	if (!whole_in(v, 1, 100000))
-		return fail(ps, "for: bad number '%s' (a whole number of periods, 1 or more)", ps->tk.t[ps->pos - 1].s);
+		return cx_rp_fail(ps, "for: bad number '%s' (a whole number of periods, 1 or more)", ps->tk.t[ps->pos - 1].s);
 	r->for_n = (long)v;
 	return 0;
 }
@@ -366,11 +318,11 @@ static int o_p(pstate *ps, cx_rule *r)
 	if (!t)
 		return -1;
 	if (op_of(t) != CX_OP_LT && op_of(t) != CX_OP_LE)
-		return fail(ps, "expected 'p < ALPHA', not 'p %s'", t->s);
+		return cx_rp_fail(ps, "expected 'p < ALPHA', not 'p %s'", t->s);
 	if (number(ps, "p", &r->p_max) < 0)
 		return -1;
 	if (!(r->p_max > 0 && r->p_max <= 1))
-		return fail(ps, "p: bad number '%s' (a level between 0 and 1, such as 0.05)", ps->tk.t[ps->pos - 1].s);
+		return cx_rp_fail(ps, "p: bad number '%s' (a level between 0 and 1, such as 0.05)", ps->tk.t[ps->pos - 1].s);
 	r->has_p = 1;
 	return opt_of_field(ps, &r->p_field);
 }
@@ -385,7 +337,7 @@ static int o_severity(pstate *ps, cx_rule *r)
 			r->severity = (enum cx_severity)i;
 			return 0;
 		}
-	return fail(ps, "unknown severity '%s' (low, medium, high, critical)", w);
+	return cx_rp_fail(ps, "unknown severity '%s' (low, medium, high, critical)", w);
 }
 
 static int o_group(pstate *ps, cx_rule *r)
@@ -404,7 +356,7 @@ static int o_group(pstate *ps, cx_rule *r)
 	r->group = cx_split_list(w, &r->ngroup);
 	for (size_t i = 0; i < r->ngroup; i++)
 		if (!good_name(r->group[i]))
-			return fail(ps, "group: bad field name '%s'", r->group[i]);
+			return cx_rp_fail(ps, "group: bad field name '%s'", r->group[i]);
 	return 0;
 }
 
@@ -422,10 +374,10 @@ static int o_message(pstate *ps, cx_rule *r)
 	if (!t)
 		return -1;
 	if (t->type != T_STRING && t->type != T_WORD)
-		return fail(ps, "expected a \"message\", not '%s'", t->s);
+		return cx_rp_fail(ps, "expected a \"message\", not '%s'", t->s);
 	cx_buf e = CX_BUF_INIT;
 	if (cx_template_walk(t->s, count_names, NULL, &e) < 0) {
-		fail(ps, "message: %s", e.p);
+		cx_rp_fail(ps, "message: %s", e.p);
 		cx_buf_free(&e);
 		return -1;
 	}
@@ -472,18 +424,18 @@ static int o_ladder(pstate *ps, cx_rule *r)
 		if (!comma)
 			comma = s + strlen(s);
 		if (!colon || colon > comma || colon == s || colon[-1] != '%' || colon + 1 == comma)
-			return fail(ps, "ladder: bad step '%.*s' (PERCENT%%:LABEL, such as 150%%:escalate_1)",
+			return cx_rp_fail(ps, "ladder: bad step '%.*s' (PERCENT%%:LABEL, such as 150%%:escalate_1)",
 				    (int)(comma - s), s);
 		double pct;
 		if (cx_num_parse(s, (size_t)(colon - 1 - s), &pct) < 0 || !(pct > 0))
-			return fail(ps, "ladder: bad number '%.*s'", (int)(colon - 1 - s), s);
+			return cx_rp_fail(ps, "ladder: bad number '%.*s'", (int)(colon - 1 - s), s);
 		if (r->nladder && pct <= r->ladder[r->nladder - 1].pct)
-			return fail(ps, "ladder: the percentages must increase ('%.*s')", (int)(comma - s), s);
+			return cx_rp_fail(ps, "ladder: the percentages must increase ('%.*s')", (int)(comma - s), s);
 		r->ladder = cx_realloc(r->ladder, (r->nladder + 1) * sizeof *r->ladder);
 		r->ladder[r->nladder].pct = pct;
 		r->ladder[r->nladder].label = cx_strndup(colon + 1, (size_t)(comma - colon - 1));
 		if (!good_name(r->ladder[r->nladder++].label))
-			return fail(ps, "ladder: bad label '%.*s'", (int)(comma - colon - 1), colon + 1);
+			return cx_rp_fail(ps, "ladder: bad label '%.*s'", (int)(comma - colon - 1), colon + 1);
 		if (!*comma)
 			return 0;
 		s = comma + 1;
@@ -546,12 +498,12 @@ static int parse_rule(pstate *ps, cx_rules *rs, cx_rule *r)
 	if (!name)
 		return -1;
 	if (!good_name(name))
-		return fail(ps, "bad rule name '%s' (letters, digits, _ . -)", name);
+		return cx_rp_fail(ps, "bad rule name '%s' (letters, digits, _ . -)", name);
 	r->name = cx_strdup(name);
 	ps->rule = r->name;
 	for (size_t i = 0; i < rs->n; i++)
 		if (!strcmp(rs->v[i].name, name))
-			return fail(ps, "duplicate rule name '%s' (first at %s:%ld)", name, rs->v[i].file,
+			return cx_rp_fail(ps, "duplicate rule name '%s' (first at %s:%ld)", name, rs->v[i].file,
 				    rs->v[i].line);
 	const char *k = word(ps, "a kind (trend, record, window, sla, text)");
 	if (!k)
@@ -561,7 +513,7 @@ static int parse_rule(pstate *ps, cx_rules *rs, cx_rule *r)
 		if (!strcmp(k, cx_rule_kind_names[i]))
 			kind = i;
 	if (kind < 0)
-		return fail(ps, "unknown kind '%s' (trend, record, window, sla, text)", k);
+		return cx_rp_fail(ps, "unknown kind '%s' (trend, record, window, sla, text)", k);
 	r->kind = (enum cx_rule_kind)kind;
 	int rc;
 	switch (r->kind) {
@@ -578,9 +530,9 @@ static int parse_rule(pstate *ps, cx_rules *rs, cx_rule *r)
 			if (t->type == T_WORD && !strcmp(t->s, opt_rows[i].name))
 				o = &opt_rows[i];
 		if (!o)
-			return fail(ps, "unknown option '%s'", t->s);
+			return cx_rp_fail(ps, "unknown option '%s'", t->s);
 		if (!(o->kinds & (1u << r->kind)))
-			return fail(ps, "option '%s' does not apply to a %s rule", o->name,
+			return cx_rp_fail(ps, "option '%s' does not apply to a %s rule", o->name,
 				    cx_rule_kind_names[r->kind]);
 		if (o->parse(ps, r) < 0)
 			return -1;
@@ -596,53 +548,12 @@ static int parse_rule(pstate *ps, cx_rules *rs, cx_rule *r)
 
 int cx_rules_parse(cx_rules *rs, const char *text, size_t n, const char *name, cx_buf *err)
 {
-	pstate ps = { .file = name, .err = err };
 	rs->files = cx_realloc(rs->files, (rs->nfiles + 1) * sizeof *rs->files);
 	const char *fname = rs->files[rs->nfiles++] = cx_strdup(name);
-	ps.file = fname;
-	if (memchr(text, '\0', n)) {
-		const char *z = memchr(text, '\0', n);
-		long ln = 1;
-		for (const char *q = text; q < z; q++)
-			ln += *q == '\n';
-		ps.line = ln;
-		return fail(&ps, "a NUL byte in the rules");
-	}
-	cx_buf logical = CX_BUF_INIT;
-	size_t i = 0;
-	long line = 0;
-	int rc = 0;
-	while (i < n && rc == 0) {
-		cx_buf_reset(&logical);
-		ps.line = line + 1;
-		/* Join lines ending in a backslash. */
-		for (;;) {
-			const char *nl = memchr(text + i, '\n', n - i);
-			size_t end = nl ? (size_t)(nl - text) : n;
-			size_t e = end;
-			if (e > i && text[e - 1] == '\r')
-				e--;
-			line++;
-			int cont = e > i && text[e - 1] == '\\';
-			cx_buf_add(&logical, text + i, e - i - (size_t)cont);
-			i = nl ? end + 1 : n;
-			if (!cont || i >= n)
-				break;
-			cx_buf_addc(&logical, ' ');
-		}
-		size_t bad = cx_utf8_check(logical.p, logical.len);
-		if (bad) {
-			rc = fail(&ps, "invalid UTF-8 at byte %zu of the rule", bad);
-			break;
-		}
-		cx_toks_clear(&ps.tk);
-		ps.pos = 0;
-		if (tokenize(&ps, logical.p, logical.len) < 0) {
-			rc = -1;
-			break;
-		}
-		if (ps.tk.n == 0)
-			continue;
+	pstate ps;
+	cx_rp_init(&ps, text, n, fname, CX_TOK_OPERATORS, err);
+	int rc;
+	while ((rc = cx_rp_line(&ps)) > 0) {
 		if (rs->n == rs->cap) {
 			rs->cap = rs->cap ? 2 * rs->cap : 8;
 			rs->v = cx_realloc(rs->v, rs->cap * sizeof *rs->v);
@@ -654,17 +565,14 @@ int cx_rules_parse(cx_rules *rs, const char *text, size_t n, const char *name, c
 		r->severity = CX_SEV_MEDIUM;
 		r->for_n = 1;
 		r->cooldown = -1;
-		ps.rule = NULL;
 		if (parse_rule(&ps, rs, r) < 0) {
 			free_rule(r);
 			rc = -1;
 			break;
 		}
-		ps.rule = NULL;
 		rs->n++;
 	}
-	cx_toks_free(&ps.tk);
-	cx_buf_free(&logical);
+	cx_rp_free(&ps);
 	return rc;
 }
 

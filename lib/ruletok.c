@@ -1,10 +1,12 @@
 #include "ruletok.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "err.h"
+#include "utf8.h"
 
 static void push(cx_toks *ts, enum cx_tok_type type, const char *s, size_t n, const char *fl,
 		 size_t fn)
@@ -106,4 +108,111 @@ const char *cx_tokenize(cx_toks *ts, const char *s, size_t n, int flags)
 	}
 	cx_buf_free(&b);
 	return err;
+}
+
+/* ---- reading a rules file */
+
+void cx_rp_init(cx_rparse *ps, const char *text, size_t n, const char *file, int tokflags,
+		cx_buf *err)
+{
+	memset(ps, 0, sizeof *ps);
+	ps->text = text;
+	ps->n = n;
+	ps->file = file;
+	ps->tokflags = tokflags;
+	ps->err = err;
+}
+
+void cx_rp_free(cx_rparse *ps)
+{
+	cx_toks_free(&ps->tk);
+	cx_buf_free(&ps->logical);
+}
+
+int cx_rp_fail(cx_rparse *ps, const char *fmt, ...)
+{
+	if (ps->failed)
+		return -1;
+	ps->failed = 1;
+	cx_buf_reset(ps->err);
+	cx_buf_addf(ps->err, "%s:%ld: ", ps->file, ps->line);
+	if (ps->rule)
+		cx_buf_addf(ps->err, "rule '%s': ", ps->rule);
+	va_list ap;
+	va_start(ap, fmt);
+	cx_buf_vaddf(ps->err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int cx_rp_line(cx_rparse *ps)
+{
+	cx_buf *lg = &ps->logical;
+	do {
+		if (ps->at >= ps->n)
+			return 0;
+		cx_toks_clear(&ps->tk);
+		ps->pos = 0;
+		ps->rule = NULL;
+		ps->line = ps->lines + 1;
+		cx_buf_reset(lg);
+		for (;;) {	/* join lines ending in a backslash */
+			const char *t = ps->text;
+			const char *nl = memchr(t + ps->at, '\n', ps->n - ps->at);
+			size_t end = nl ? (size_t)(nl - t) : ps->n, e = end;
+			if (e > ps->at && t[e - 1] == '\r')
+				e--;
+			ps->lines++;
+			int cont = e > ps->at && t[e - 1] == '\\';
+			cx_buf_add(lg, t + ps->at, e - ps->at - (size_t)cont);
+			ps->at = nl ? end + 1 : ps->n;
+			if (!cont || ps->at >= ps->n)
+				break;
+			cx_buf_addc(lg, ' ');
+		}
+		if (lg->len && memchr(lg->p, '\0', lg->len))
+			return cx_rp_fail(ps, "a NUL byte in the rules");
+		size_t bad = cx_utf8_check(lg->p ? lg->p : "", lg->len);
+		if (bad)
+			return cx_rp_fail(ps, "invalid UTF-8 at byte %zu of the rule", bad);
+		const char *why = cx_tokenize(&ps->tk, lg->p ? lg->p : "", lg->len, ps->tokflags);
+		if (why)
+			return cx_rp_fail(ps, "%s", why);
+	} while (ps->tk.n == 0);
+	return 1;
+}
+
+cx_tok *cx_rp_peek(const cx_rparse *ps)
+{
+	return ps->pos < ps->tk.n ? &ps->tk.t[ps->pos] : NULL;
+}
+
+cx_tok *cx_rp_next(cx_rparse *ps, const char *what, const char *after)
+{
+	if (ps->pos < ps->tk.n)
+		return &ps->tk.t[ps->pos++];
+	if (after)
+		cx_rp_fail(ps, "expected %s after '%s' at the end of the line", what, after);
+	else
+		cx_rp_fail(ps, "expected %s at the end of the line", what);
+	return NULL;
+}
+
+const char *cx_rp_word(cx_rparse *ps, const char *what, const char *after)
+{
+	cx_tok *t = cx_rp_next(ps, what, after);
+	if (!t)
+		return NULL;
+	if (t->type == CX_TOK_WORD)
+		return t->s;
+	if (after)
+		cx_rp_fail(ps, "expected %s after '%s', not '%s'", what, after, t->s);
+	else
+		cx_rp_fail(ps, "expected %s, not '%s'", what, t->s);
+	return NULL;
+}
+
+int cx_rp_is_word(const cx_tok *t, const char *w)
+{
+	return t && t->type == CX_TOK_WORD && !strcmp(t->s, w);
 }
