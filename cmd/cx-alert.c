@@ -39,6 +39,7 @@ struct args {
 	int nrules;
 	const char *now;
 	int list, check;
+	int rules_stdin;	/* a rules file was '-' */
 	char **files;
 	size_t nfiles;
 };
@@ -49,8 +50,18 @@ static void handle(int key, const char *arg, void *ctx)
 	cx_alert_conf *c = &a->c;
 	switch (key) {
 	case CX_OPT_FILE: a->files[a->nfiles++] = (char *)arg; break;
-	case 'r': cx_rules_load(&a->rules, arg); a->nrules++; break;
-	case 's': c->state = arg; break;
+	case 'r':
+		cx_rules_load(&a->rules, arg);
+		a->nrules++;
+		a->rules_stdin |= !strcmp(arg, "-");
+		break;
+	case 's':
+		/* The state is read, then replaced by renaming a file over it:
+		 * standard output (cx_output_open's "-") or no name cannot be. */
+		if (!*arg || !strcmp(arg, "-"))
+			cx_usage_error("--state: expected a file name, not '%s'", arg);
+		c->state = arg;
+		break;
 	case 'a': c->all = 1; break;
 	case OPT_STRICT: c->strict = 1; break;
 	case OPT_RENDER:
@@ -98,6 +109,15 @@ int main(int argc, char **argv)
 	}
 	if (!a.nrules)
 		cx_usage_error("no rules: give --rules FILE");
+	/* Read by the rules, standard input would look empty to the input
+	 * ("empty input", status 3), which blames the data. */
+	if (a.rules_stdin && !a.check) {
+		int stdin_input = a.nfiles == 0;
+		for (size_t i = 0; i < a.nfiles; i++)
+			stdin_input |= !strcmp(a.files[i], "-");
+		if (stdin_input)
+			cx_usage_error("standard input cannot hold both the rules (-r -) and the input: name the input file");
+	}
 	if (a.check) {
 		cx_rules_free(&a.rules);
 		free(a.files);

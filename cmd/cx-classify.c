@@ -78,6 +78,26 @@ struct args {
 	unsigned long seed;
 };
 
+/* Why s[0..n) cannot be a category, or NULL if it can.  A rule's category
+ * may not be empty or hold a ';' (the --multi separator) or a control
+ * character (man 5 cx-classify); the categories that come from elsewhere
+ * (--unmatched, the model's labels) keep the same rules, and like any
+ * text written to the stream must be UTF-8. */
+static const char *bad_category(const char *s, size_t n)
+{
+	if (!n)
+		return "it is empty";
+	if (cx_utf8_check(s, n))
+		return "it is not UTF-8";
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ';')
+			return "it holds a ';' (the --multi separator)";
+		if ((unsigned char)s[i] < 0x20)
+			return "it holds a control character";
+	}
+	return NULL;
+}
+
 static void handle(int key, const char *arg, void *ctx)
 {
 	struct args *a = ctx;
@@ -90,11 +110,13 @@ static void handle(int key, const char *arg, void *ctx)
 	case OPT_MULTI: a->multi = 1; break;
 	case OPT_EXPLAIN: a->explain = 1; break;
 	case OPT_OVERRIDE: a->override = 1; break;
-	case OPT_UNMATCHED:
-		if (!*arg || strchr(arg, ';'))
-			cx_usage_error("--unmatched: a category name without ';', not '%s'", arg);
+	case OPT_UNMATCHED: {
+		const char *why = bad_category(arg, strlen(arg));
+		if (why)
+			cx_usage_error("--unmatched: '%s' cannot be a category: %s", arg, why);
 		a->unmatched = arg;
 		break;
+	}
 	case OPT_MODEL: a->model = arg; break;
 	case OPT_NO_SENTIMENT: a->no_sentiment = 1; break;
 	case OPT_NO_SEED: a->no_seed = 1; break;
@@ -126,27 +148,50 @@ static void text_open(textsrc *t, const cx_reader *r, const char *fields)
 	t->idx = cx_reader_need_list(r, fields ? fields : cx_canon("text"), &t->n);
 }
 
+/* Field i's value must be UTF-8: the patterns run without PCRE2's check. */
+static void text_check(const cx_reader *r, size_t i, cx_slice v)
+{
+	size_t bad = cx_utf8_check(v.p, v.n);
+	if (bad)
+		cx_die_at(CX_EXIT_DATA, r->file, r->line, "field '%s': not UTF-8 (byte %zu)", r->names[i],
+			  bad);
+}
+
 static cx_slice text_get(textsrc *t, cx_reader *r)
 {
 	cx_slice s;
 	if (t->n == 1) {
 		s = cx_rec_get(r, t->idx[0], &t->scratch);
+		text_check(r, t->idx[0], s);
 	} else {
+		/* Each field is checked on its own, so that the message names
+		 * the field that is not UTF-8 and the byte in it. */
 		cx_buf_reset(&t->joined);
 		for (size_t i = 0; i < t->n; i++) {
 			cx_buf_reset(&t->scratch);
 			cx_slice v = cx_rec_get(r, t->idx[i], &t->scratch);
+			text_check(r, t->idx[i], v);
 			if (i)
 				cx_buf_addc(&t->joined, '\n');
 			cx_buf_add(&t->joined, v.p, v.n);
 		}
 		s = (cx_slice){ t->joined.p ? t->joined.p : "", t->joined.len };
 	}
-	size_t bad = cx_utf8_check(s.p, s.n);
-	if (bad)
-		cx_die_at(CX_EXIT_DATA, r->file, r->line, "field '%s': not UTF-8 (byte %zu)",
-			  r->names[t->idx[0]], bad);
 	return s;
+}
+
+/* The label of a record for train and eval: empty (unlabelled), or one
+ * that can be a category; dies on one that cannot (status 3), before a
+ * model that --model would refuse is written. */
+static cx_slice label_get(cx_reader *r, size_t li, cx_buf *b)
+{
+	cx_buf_reset(b);
+	cx_slice l = cx_rec_get(r, li, b);
+	const char *why = l.n ? bad_category(l.p, l.n) : NULL;
+	if (why)
+		cx_die_at(CX_EXIT_DATA, r->file, r->line, "field '%s': '%.*s' cannot be a category: %s",
+			  r->names[li], (int)l.n, l.p, why);
+	return l;
 }
 
 static void text_close(textsrc *t)
@@ -171,13 +216,17 @@ static int cmd_train(struct args *a)
 	cx_buf lb = CX_BUF_INIT;
 	cx_bayes *m = cx_bayes_new();
 	while (cx_reader_next(r)) {
-		cx_buf_reset(&lb);
-		cx_slice l = cx_rec_get(r, li, &lb);
+		cx_slice l = label_get(r, li, &lb);
 		if (!l.n)
 			continue;	/* unlabelled */
 		cx_slice s = text_get(&t, r);
 		cx_bayes_add(m, l.p, l.n, s.p, s.n);
 	}
+	/* A model of no class is one --model refuses: say so now, not
+	 * when it is used. */
+	if (!cx_bayes_nlabels(m))
+		cx_die(CX_EXIT_DATA, "train: no record has a label in field '%s': nothing to train on",
+		       a->label);
 	cx_bayes_finish(m);
 	cx_output *out = cx_output_open(cx_opts.output);
 	cx_bayes_save(m, out);
@@ -200,8 +249,7 @@ static int cmd_eval(struct args *a)
 	cx_buf lb = CX_BUF_INIT;
 	cx_bayes_eval *ev = cx_bayes_eval_new();
 	while (cx_reader_next(r)) {
-		cx_buf_reset(&lb);
-		cx_slice l = cx_rec_get(r, li, &lb);
+		cx_slice l = label_get(r, li, &lb);
 		if (!l.n)
 			continue;
 		cx_slice s = text_get(&t, r);
@@ -282,6 +330,31 @@ static void dedupe(cx_cmatch *m)
 	m->nhits = k;
 }
 
+/* Rules, lexicons and the model are read whole before the records; the
+ * second reader of standard input would find it empty and say only
+ * "empty input" about the wrong file.  A usage error instead. */
+static void stdin_once(const struct args *a)
+{
+	const char *who[2];
+	size_t n = 0;
+	for (size_t i = 0; i < a->nrules && n < 2; i++)
+		if (!strcmp(a->rules[i], "-"))
+			who[n++] = "--rules";
+	for (size_t i = 0; i < a->nlex && n < 2; i++)
+		if (!strcmp(a->lex[i].path, "-"))
+			who[n++] = "--lexicon";
+	if (a->model && !strcmp(a->model, "-") && n < 2)
+		who[n++] = "--model";
+	int rec = !a->nfiles;
+	for (size_t i = 0; i < a->nfiles && !rec; i++)
+		rec = !strcmp(a->files[i], "-");
+	if (rec && n < 2)
+		who[n++] = a->nfiles ? "the records" : "the records (no file named)";
+	if (n == 2)
+		cx_usage_error("standard input can be read only once: %s and %s both read it", who[0],
+			       who[1]);
+}
+
 static int cmd_classify(struct args *a)
 {
 	cx_output *out = cx_output_open(cx_opts.output);
@@ -290,6 +363,7 @@ static int cmd_classify(struct args *a)
 		cx_output_close(out);
 		return CX_EXIT_OK;
 	}
+	stdin_once(a);
 	cx_crules rs = CX_CRULES_INIT;
 	if (a->nrules) {
 		for (size_t i = 0; i < a->nrules; i++)
@@ -322,6 +396,16 @@ static int cmd_classify(struct args *a)
 	cx_bayes *model = a->model ? cx_bayes_load(a->model) : NULL;
 	/* The probabilities of every label, filled by cx_bayes_classify. */
 	size_t nlabels = model ? cx_bayes_nlabels(model) : 0;
+	/* A model file may hold any label (lib/bayes); train writes only
+	 * labels that can be categories, but a file made or edited by hand
+	 * could put an empty category or a ';' in every record it decides. */
+	for (size_t i = 0; i < nlabels; i++) {
+		const char *l = cx_bayes_label(model, i);
+		const char *why = bad_category(l, strlen(l));
+		if (why)
+			cx_die(CX_EXIT_DATA, "%s: class '%s' cannot be a category: %s",
+			       strcmp(a->model, "-") ? a->model : "(stdin)", l, why);
+	}
 	double *probs = cx_malloc((nlabels ? nlabels : 1) * sizeof *probs);
 
 	cx_reader *r = cx_reader_open(a->files, a->nfiles);
@@ -371,6 +455,9 @@ static int cmd_classify(struct args *a)
 	cx_buf sevbuf = CX_BUF_INIT;
 	char num[64];
 	while (cx_reader_next(r)) {
+		/* Fields are copied through as read, still escaped: a bad
+		 * escape in one is bad input (cx(7)) though no one reads it. */
+		cx_reader_check_escapes(r);
 		cx_slice s = text_get(&t, r);
 		cx_cmatch_run(&m, s.p, s.n, a->multi);
 		if (a->multi)

@@ -89,7 +89,7 @@ typedef struct gstate {
 	int64_t idx;
 	long run;		/* trend: consecutive periods the condition held */
 	cx_instant *ts;		/* window: sorted times in the window */
-	char **ids;
+	cx_slice *ids;		/* their ids (owned copies, NUL bytes kept) */
 	size_t n, cap;
 	int fired;
 	cx_instant last_fire;
@@ -113,7 +113,7 @@ typedef struct bound {
 typedef struct sla_cand {
 	bound *b;
 	cx_instant t0;
-	char **vals;
+	cx_slice *vals;		/* owned copies, with their lengths: a value may hold a NUL */
 } sla_cand;
 
 typedef struct sentry {
@@ -141,7 +141,7 @@ typedef struct engine {
 	char **out_grp;		/* the output's group columns */
 	size_t nout;
 	cx_buf scratch, scratch2, tmp, tmp2;
-	char **saved;		/* sla: the record being evaluated, or NULL */
+	cx_slice *saved;	/* sla: the record being evaluated, or NULL */
 	alert a;
 	/* state */
 	cx_keys skeys;
@@ -165,11 +165,8 @@ static cx_slice fieldv(engine *e, long i)
 	cx_slice s = { "", 0 };
 	if (i < 0)
 		return s;
-	if (e->saved) {
-		s.p = e->saved[i];
-		s.n = strlen(s.p);
-		return s;
-	}
+	if (e->saved)
+		return e->saved[i];
 	return cx_rec_get(e->r, (size_t)i, &e->scratch);
 }
 
@@ -214,7 +211,16 @@ static void put_time(cx_buf *b, cx_instant t)
 	cx_buf_add(b, tb, cx_time_format(t, tb));
 }
 
-/* ---- group keys: "f=v,g=w" with \ , = escaped in values */
+/* Append b whole: values come from the data and may hold a NUL byte,
+ * where "%s" would silently cut the message short. */
+static void add_buf(cx_buf *out, const cx_buf *b)
+{
+	cx_buf_add(out, b->p ? b->p : "", b->len);
+}
+
+/* ---- group keys: "f=v,g=w" with \ , = escaped in values, and a NUL
+ * written \0: the key is a C string in the state (identity, setstr), where
+ * a raw NUL would cut it and merge the groups 'a\0b' and 'a\0c'. */
 
 static void key_add(cx_buf *k, const char *name, const char *v, size_t n)
 {
@@ -223,6 +229,10 @@ static void key_add(cx_buf *k, const char *name, const char *v, size_t n)
 	cx_buf_adds(k, name);
 	cx_buf_addc(k, '=');
 	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '\0') {
+			cx_buf_add(k, "\\0", 2);
+			continue;
+		}
 		if (v[i] == '\\' || v[i] == ',' || v[i] == '=')
 			cx_buf_addc(k, '\\');
 		cx_buf_addc(k, v[i]);
@@ -241,6 +251,11 @@ static void key_decode(engine *e, const char *k)
 		if (*k == '=')
 			k++;
 		while (*k && *k != ',') {
+			if (k[0] == '\\' && k[1] == '0') {
+				cx_buf_addc(&val, '\0');
+				k += 2;
+				continue;
+			}
 			if (*k == '\\' && k[1])
 				k++;
 			cx_buf_addc(&val, *k++);
@@ -414,6 +429,11 @@ static void state_load(engine *e)
 		setstr(&s->last, v[3].p);
 		setstr(&s->seen, v[4].p);
 		setstr(&s->metric, v[5].p);
+		/* Anything else would be read as closed, and the incident
+		 * never resolved: a hand-edited or damaged file is bad data. */
+		if (strcmp(v[6].p, "0") && strcmp(v[6].p, "1"))
+			cx_die_at(CX_EXIT_DATA, e->c->state, r->line, "column 'open': expected 0 or 1, not '%s'",
+				  v[6].p);
 		s->open = !strcmp(v[6].p, "1");
 		setstr(&s->message, v[7].p);
 	}
@@ -482,9 +502,14 @@ static void fire(engine *e, bound *b, int continuing)
 	expand(e, r->message ? r->message : "");
 	if (!r->message) {
 		cx_buf *m = &a->message;
-		cx_buf_addf(m, "%s = %s", a->metric.p ? a->metric.p : "", a->value.p ? a->value.p : "");
-		if (a->threshold.len)
-			cx_buf_addf(m, " (threshold %s)", a->threshold.p);
+		add_buf(m, &a->metric);
+		cx_buf_adds(m, " = ");
+		add_buf(m, &a->value);
+		if (a->threshold.len) {
+			cx_buf_adds(m, " (threshold ");
+			add_buf(m, &a->threshold);
+			cx_buf_addc(m, ')');
+		}
 	}
 	a->status = "fired";
 	if (!e->c->state) {
@@ -558,15 +583,17 @@ static void reset_alert(engine *e)
 	alert *a = &e->a;
 	cx_buf *bs[] = { &a->period, &a->metric, &a->value, &a->threshold, &a->baseline, &a->p,
 			 &a->message, &a->key, &a->count, &a->ids };
+	/* Adding nothing allocates and terminates: p is then "" for the
+	 * fields an alert leaves empty (cx_buf_grow alone would leave its
+	 * new storage unterminated, and the state would get heap bytes as
+	 * the period of a record without created_at). */
 	for (size_t i = 0; i < sizeof bs / sizeof bs[0]; i++) {
 		cx_buf_reset(bs[i]);
-		if (!bs[i]->p)
-			cx_buf_grow(bs[i], 1);
+		cx_buf_add(bs[i], "", 0);
 	}
 	for (size_t i = 0; i < e->nout; i++) {
 		cx_buf_reset(&a->grp[i]);
-		if (!a->grp[i].p)
-			cx_buf_grow(&a->grp[i], 1);
+		cx_buf_add(&a->grp[i], "", 0);
 	}
 	a->run = 0;
 }
@@ -809,13 +836,15 @@ static void eval_window(engine *e, bound *b)
 	memmove(g->ts + at + 1, g->ts + at, (g->n - at) * sizeof *g->ts);
 	memmove(g->ids + at + 1, g->ids + at, (g->n - at) * sizeof *g->ids);
 	g->ts[at] = t;
-	g->ids[at] = cx_strdup(fieldc(e, b->id_col, &e->tmp));
+	cx_slice id = fieldv(e, b->id_col);
+	g->ids[at].p = cx_strndup(id.p, id.n);
+	g->ids[at].n = id.n;
 	g->n++;
 	/* Drop what the newest time has left behind: <= newest - window. */
 	cx_instant newest = g->ts[g->n - 1];
 	size_t drop = 0;
 	while (drop < g->n && g->ts[drop] <= newest - r->within)
-		free(g->ids[drop++]);
+		free((char *)g->ids[drop++].p);
 	if (drop) {
 		memmove(g->ts, g->ts + drop, (g->n - drop) * sizeof *g->ts);
 		memmove(g->ids, g->ids + drop, (g->n - drop) * sizeof *g->ids);
@@ -826,7 +855,7 @@ static void eval_window(engine *e, bound *b)
 		if (g->ts[i] > t - r->within && g->ts[i] <= t) {
 			if (count++)
 				cx_buf_addc(&e->a.ids, ',');
-			cx_buf_adds(&e->a.ids, g->ids[i]);
+			cx_buf_add(&e->a.ids, g->ids[i].p, g->ids[i].n);
 		}
 	long long cooldown = r->cooldown >= 0 ? r->cooldown : r->within;
 	if (count <= r->count_gt || (g->fired && t < g->last_fire + cooldown))
@@ -856,8 +885,11 @@ static void keep_sla(engine *e, bound *b)
 	c->b = b;
 	c->t0 = t0;
 	c->vals = cx_malloc(e->r->nfields * sizeof *c->vals);
-	for (size_t i = 0; i < e->r->nfields; i++)
-		c->vals[i] = cx_strdup(fieldc(e, (long)i, &e->tmp));
+	for (size_t i = 0; i < e->r->nfields; i++) {
+		cx_slice v = fieldv(e, (long)i);
+		c->vals[i].p = cx_strndup(v.p, v.n);
+		c->vals[i].n = v.n;
+	}
 }
 
 static void hours(cx_buf *b, double seconds)
@@ -1152,23 +1184,35 @@ static void render_tsv(engine *e, const alert *a)
 static void title(engine *e, const alert *a, cx_buf *t)
 {
 	cx_buf_addf(t, "[%s] %s (%s)", cx_severity_names[a->rule->severity], a->rule->name, a->status);
-	if (a->period.len)
-		cx_buf_addf(t, " %s", a->period.p);
+	if (a->period.len) {
+		cx_buf_addc(t, ' ');
+		add_buf(t, &a->period);
+	}
 	for (size_t i = 0; i < e->nout; i++)
-		if (a->grp[i].len)
-			cx_buf_addf(t, " %s=%s", e->out_grp[i], a->grp[i].p);
+		if (a->grp[i].len) {
+			cx_buf_addf(t, " %s=", e->out_grp[i]);
+			add_buf(t, &a->grp[i]);
+		}
 }
 
 /* "metric = value, threshold T, baseline B, p P" */
 static void figures(const alert *a, cx_buf *t)
 {
-	cx_buf_addf(t, "%s = %s", a->metric.p, a->value.p);
-	if (a->threshold.len)
-		cx_buf_addf(t, ", threshold %s", a->threshold.p);
-	if (a->baseline.len)
-		cx_buf_addf(t, ", baseline %s", a->baseline.p);
-	if (a->p.len)
-		cx_buf_addf(t, ", p %s", a->p.p);
+	add_buf(t, &a->metric);
+	cx_buf_adds(t, " = ");
+	add_buf(t, &a->value);
+	if (a->threshold.len) {
+		cx_buf_adds(t, ", threshold ");
+		add_buf(t, &a->threshold);
+	}
+	if (a->baseline.len) {
+		cx_buf_adds(t, ", baseline ");
+		add_buf(t, &a->baseline);
+	}
+	if (a->p.len) {
+		cx_buf_adds(t, ", p ");
+		add_buf(t, &a->p);
+	}
 }
 
 static void render_json(engine *e, const alert *a)
@@ -1177,13 +1221,19 @@ static void render_json(engine *e, const alert *a)
 	title(e, a, &t);
 	int md = e->c->render == CX_RENDER_WECOM || e->c->render == CX_RENDER_DINGTALK;
 	if (md) {
-		cx_buf_addf(&body, "**%s**\n\n%s\n\n> ", t.p, a->message.p);
+		cx_buf_adds(&body, "**");
+		add_buf(&body, &t);
+		cx_buf_adds(&body, "**\n\n");
+		add_buf(&body, &a->message);
+		cx_buf_adds(&body, "\n\n> ");
 		if (strcmp(a->status, "resolved"))
 			figures(a, &body);
 		else
 			cx_buf_adds(&body, "resolved");
 	} else {
-		cx_buf_addf(&body, "%s\n%s", t.p, a->message.p);
+		add_buf(&body, &t);
+		cx_buf_addc(&body, '\n');
+		add_buf(&body, &a->message);
 		if (strcmp(a->status, "resolved")) {
 			cx_buf_addc(&body, '\n');
 			figures(a, &body);
@@ -1224,16 +1274,21 @@ static void render_email(engine *e, const alert *a)
 {
 	cx_buf t = CX_BUF_INIT;
 	title(e, a, &t);
-	cx_buf_addf(&e->mail, "%s\n%s\n", t.p, a->message.p);
+	add_buf(&e->mail, &t);
+	cx_buf_addc(&e->mail, '\n');
+	add_buf(&e->mail, &a->message);
+	cx_buf_addc(&e->mail, '\n');
 	if (strcmp(a->status, "resolved")) {
 		cx_buf_reset(&t);
 		figures(a, &t);
-		cx_buf_addf(&e->mail, "%s\n", t.p);
+		add_buf(&e->mail, &t);
+		cx_buf_addc(&e->mail, '\n');
 	}
 	cx_buf_addc(&e->mail, '\n');
-	if (!e->first_subject.len)
-		cx_buf_addf(&e->first_subject, "[%s] %s", cx_severity_names[a->rule->severity],
-			    a->message.p);
+	if (!e->first_subject.len) {
+		cx_buf_addf(&e->first_subject, "[%s] ", cx_severity_names[a->rule->severity]);
+		add_buf(&e->first_subject, &a->message);
+	}
 	cx_buf_free(&t);
 }
 
@@ -1300,9 +1355,10 @@ static void email_finish(engine *e)
 		cx_buf_add(&subj, e->first_subject.p, e->first_subject.len);
 	if (e->printed > 1)
 		cx_buf_addf(&subj, " (+%zu)", e->printed - 1);
-	/* One line: a message with a newline must not end the header. */
+	/* One line: a message with a newline must not end the header; a NUL
+	 * (from the data) has no place in a header either. */
 	for (size_t i = 0; i < subj.len; i++)
-		if (subj.p[i] == '\n' || subj.p[i] == '\r' || subj.p[i] == '\t')
+		if (subj.p[i] == '\n' || subj.p[i] == '\r' || subj.p[i] == '\t' || subj.p[i] == '\0')
 			subj.p[i] = ' ';
 	cx_buf_adds(&h, "Subject: ");
 	header_value(&h, subj.p);
@@ -1323,7 +1379,7 @@ static void free_engine(engine *e)
 		for (size_t g = 0; g < b->groups.n; g++) {
 			free(b->gs[g].last_period);
 			for (size_t i = 0; i < b->gs[g].n; i++)
-				free(b->gs[g].ids[i]);
+				free((char *)b->gs[g].ids[i].p);
 			free(b->gs[g].ids);
 			free(b->gs[g].ts);
 		}
@@ -1417,7 +1473,7 @@ int cx_alert_run(const cx_alert_conf *c, const cx_rules *rs, cx_reader *r, cx_ou
 	for (size_t i = 0; i < e.ncand; i++) {
 		eval_sla(&e, &e.cands[i], now);
 		for (size_t k = 0; k < r->nfields; k++)
-			free(e.cands[i].vals[k]);
+			free((char *)e.cands[i].vals[k].p);
 		free(e.cands[i].vals);
 	}
 	resolve(&e);

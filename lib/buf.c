@@ -18,6 +18,7 @@ void cx_buf_grow(cx_buf *b, size_t extra)
 		cap = cap * 2 < cap ? need : cap * 2;
 	b->p = cx_realloc(b->p, cap);
 	b->cap = cap;
+	b->p[b->len] = '\0';	/* buf.h promises it, even before the first add */
 }
 
 void cx_buf_free(cx_buf *b)

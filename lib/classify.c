@@ -76,9 +76,13 @@ static int opt_dept(pstate *ps, cx_crule *r, const char *opt)
 	tok *t = cx_rp_next(ps, "a department", opt);
 	if (!t)
 		return -1;
-	if (t->type == T_REGEX || !good_value(t->s))
-		return cx_rp_fail(ps, "bad department '%s'", t->s);
-	free(r->dept);
+	if (r->dept)
+		return cx_rp_fail(ps, "dept given twice");
+	/* A word, or a "string" for a name with blanks; flag letters after
+	 * the string would be dropped unseen, so they are refused. */
+	if (t->type == T_REGEX || (t->type == T_STRING && *t->flags) || !good_value(t->s))
+		return cx_rp_fail(ps, "bad department '%s' (a word or a \"string\", no ';' or control characters)",
+				  cx_rp_shown(ps, t));
 	r->dept = cx_strdup(t->s);
 	return 0;
 }
@@ -88,9 +92,10 @@ static int opt_severity(pstate *ps, cx_crule *r, const char *opt)
 	const char *w = cx_rp_word(ps, "a severity", opt);
 	if (!w)
 		return -1;
+	if (r->severity)
+		return cx_rp_fail(ps, "severity given twice");
 	for (size_t i = 0; severities[i]; i++)
 		if (!strcmp(w, severities[i])) {
-			free(r->severity);
 			r->severity = cx_strdup(w);
 			return 0;
 		}
@@ -102,6 +107,10 @@ static int opt_priority(pstate *ps, cx_crule *r, const char *opt)
 	const char *w = cx_rp_word(ps, "a number", opt);
 	if (!w)
 		return -1;
+	/* A second priority would silently win over the first. */
+	if (r->has_priority)
+		return cx_rp_fail(ps, "priority given twice");
+	r->has_priority = 1;
 	char *end;
 	errno = 0;
 	long v = strtol(w, &end, 10);
@@ -182,6 +191,7 @@ static const opt_row opts[] = {
 static void free_rule(cx_crule *r)
 {
 	free(r->name);
+	free(r->file);
 	free(r->category);
 	free(r->subcategory);
 	free(r->dept);
@@ -199,14 +209,21 @@ static int parse_rule(pstate *ps, cx_crules *rs, cx_crule *r)
 {
 	tok *t = &ps->tk.t[ps->pos++];
 	if (t->type != T_WORD)
-		return cx_rp_fail(ps, "expected a rule name, not '%s'", t->s);
+		return cx_rp_fail(ps, "expected a rule name, not '%s'", cx_rp_shown(ps, t));
 	if (!good_name(t->s))
 		return cx_rp_fail(ps, "bad rule name '%s' (letters, digits, _ . -)", t->s);
 	r->name = cx_strdup(t->s);
 	ps->rule = r->name;
+	/* Names are unique across the files of a run: the first may be in
+	 * another file, which the message then names. */
 	for (size_t i = 0; i < rs->n; i++)
-		if (!strcmp(rs->v[i].name, r->name))
-			return cx_rp_fail(ps, "duplicate rule name '%s' (first at line %ld)", r->name, rs->v[i].line);
+		if (!strcmp(rs->v[i].name, r->name)) {
+			if (!strcmp(rs->v[i].file, r->file))
+				return cx_rp_fail(ps, "duplicate rule name '%s' (first at line %ld)", r->name,
+						  rs->v[i].line);
+			return cx_rp_fail(ps, "duplicate rule name '%s' (first at %s:%ld)", r->name,
+					  rs->v[i].file, rs->v[i].line);
+		}
 	while (ps->pos < ps->tk.n) {
 		t = &ps->tk.t[ps->pos++];
 		const opt_row *o = NULL;
@@ -215,7 +232,7 @@ static int parse_rule(pstate *ps, cx_crules *rs, cx_crule *r)
 				o = &opts[i];
 		if (!o)
 			return cx_rp_fail(ps, "unknown option '%s' (category, dept, severity, priority, match, "
-				    "require, except)", t->s);
+					  "require, except)", cx_rp_shown(ps, t));
 		if (o->parse(ps, r, o->name) < 0)
 			return -1;
 	}
@@ -246,6 +263,7 @@ int cx_crules_parse(cx_crules *rs, const char *text, size_t n, const char *name,
 		cx_crule *r = &rs->v[rs->n];
 		memset(r, 0, sizeof *r);
 		r->line = ps.line;
+		r->file = cx_strdup(name);
 		r->order = rs->n;
 		if (parse_rule(&ps, rs, r) < 0) {
 			free_rule(r);
@@ -263,7 +281,9 @@ void cx_crules_load(cx_crules *rs, const char *path)
 	cx_buf b = CX_BUF_INIT;
 	cx_input_slurp(path, NULL, &b);
 	cx_buf err = CX_BUF_INIT;
-	if (cx_crules_parse(rs, b.p ? b.p : "", b.len, path, &err) < 0)
+	/* Messages name standard input as cx(7) does, not "-". */
+	const char *name = strcmp(path, "-") ? path : "(stdin)";
+	if (cx_crules_parse(rs, b.p ? b.p : "", b.len, name, &err) < 0)
 		cx_die(CX_EXIT_USAGE, "%s", err.p);
 	cx_buf_free(&err);
 	cx_buf_free(&b);

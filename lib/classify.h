@@ -39,6 +39,8 @@ typedef struct cx_crule {
 	char *dept;		/* "" when none */
 	char *severity;		/* "" when none */
 	long priority;
+	int has_priority;	/* while parsing: a priority was given */
+	char *file;		/* the rules file, and the line, for messages */
 	long line;
 	size_t order;		/* position in the file(s) */
 	cx_cpat *pat;

@@ -118,6 +118,8 @@ long long cx_duration_parse(const char *s)
 {
 	char *end;
 	errno = 0;
+	if (*s < '0' || *s > '9')	/* strtoll would take " 5m" and "+5m" */
+		return -1;
 	long long v = strtoll(s, &end, 10);
 	if (errno || end == s || v < 0)
 		return -1;

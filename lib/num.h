@@ -40,7 +40,8 @@ int cx_flag_parse(const char *s, size_t n);
 void cx_num_put(cx_buf *b, double v, int decimals);
 
 /* A duration such as "30d", "7d", "36h", "90m", "45s" (or a bare number
- * of seconds) in seconds; -1 if malformed. */
+ * of seconds) in seconds; -1 if malformed (anything but digits and one
+ * unit letter, or more than 10^12). */
 long long cx_duration_parse(const char *s);
 
 #endif

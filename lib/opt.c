@@ -51,9 +51,12 @@ void cx_usage_error(const char *fmt, ...)
  * err.c dies with status 4) instead of the kernel's OOM killer. */
 static void set_max_mem(const char *arg)
 {
-	char *end;
+	char *end = (char *)arg;
 	errno = 0;
-	unsigned long long v = strtoull(arg, &end, 10);
+	/* Digits first: strtoull would take " 2G", "+2G", even "-2G" (wrapped). */
+	unsigned long long v = 0;
+	if (*arg >= '0' && *arg <= '9')
+		v = strtoull(arg, &end, 10);
 	unsigned long long unit = 1;
 	switch (*end) {
 	case 'k': case 'K': unit = 1ull << 10; end++; break;
@@ -173,6 +176,8 @@ void cx_parse_options(const cx_command *cmd, int argc, char **argv,
 			list_options(cmd);
 			cx_exit_stdout();
 		case KEY_OUTPUT:
+			if (!*optarg)	/* else a rename to "" fails after the work */
+				cx_usage_error("option '-o' takes a file name, not ''");
 			cx_opts.output = optarg;
 			break;
 		case KEY_TZ:
@@ -199,10 +204,15 @@ void cx_parse_options(const cx_command *cmd, int argc, char **argv,
 				cx_usage_error("unknown option '-%c'", optopt);
 			cx_usage_error("unknown option '%s'", word);
 		}
-		case ':':
-			if (optopt && optopt < 256)
-				cx_usage_error("option '-%c' needs an argument", optopt);
-			cx_usage_error("option '%s' needs an argument", argv[optind - 1]);
+		case ':': {
+			/* A long option's optopt is its short key: name it as
+			 * it was written (--rules, not -r). */
+			const char *word = argv[optind - 1];
+			if (!strncmp(word, "--", 2) || !optopt || optopt >= 256)
+				cx_usage_error("option '%.*s' needs an argument",
+					       (int)strcspn(word, "="), word);
+			cx_usage_error("option '-%c' needs an argument", optopt);
+		}
 		default:
 			handle(c, optarg, ctx);
 		}
@@ -235,8 +245,11 @@ long long cx_opt_int(const char *opt, const char *arg, long long min, long long 
 {
 	char *end;
 	errno = 0;
+	/* Digits, with an optional '-': strtoll alone would also take
+	 * " 3" and "+3", which no other number option accepts. */
+	const char *d = arg + (*arg == '-');
 	long long v = strtoll(arg, &end, 10);
-	if (errno || end == arg || *end || v < min || v > max)
+	if (*d < '0' || *d > '9' || errno || end == arg || *end || v < min || v > max)
 		cx_usage_error("option '%s' takes a whole number from %lld to %lld, not '%s'", opt,
 			       min, max, arg);
 	return v;

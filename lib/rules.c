@@ -52,6 +52,13 @@ static tok *next(pstate *ps, const char *what)
 	return cx_rp_next(ps, what, NULL);
 }
 
+/* A "string" where a word is due, named with its quotes by cx_rp_shown:
+ * "expected a severity, not 'high'" would puzzle whoever wrote "high". */
+static int string_instead(pstate *ps, const tok *t, const char *what)
+{
+	return cx_rp_fail(ps, "expected %s, not '%s'", what, cx_rp_shown(ps, t));
+}
+
 static const char *word(pstate *ps, const char *what)
 {
 	return cx_rp_word(ps, what, NULL);
@@ -75,8 +82,10 @@ static int number(pstate *ps, const char *after, double *v)
 	tok *t = next(ps, "a number");
 	if (!t)
 		return -1;
+	if (t->type == T_STRING)
+		return string_instead(ps, t, "a number");
 	int rc = cx_num_parse(t->s, strlen(t->s), v);
-	if (rc < 0 || t->type == T_STRING)
+	if (rc < 0)
 		return cx_rp_fail(ps, "%s: bad number '%s'", after, t->s);
 	return 0;
 }
@@ -86,8 +95,14 @@ static int duration(pstate *ps, const char *after, long long *v)
 	tok *t = next(ps, "a duration");
 	if (!t)
 		return -1;
-	*v = cx_duration_parse(t->s);
-	if (*v <= 0 || t->type != T_WORD)
+	if (t->type == T_STRING)
+		return string_instead(ps, t, "a duration");
+	/* The unit is required here: cx_duration_parse reads a bare '7' as 7
+	 * seconds, so 'within 7' meant as a week would silently become a
+	 * 7-second window. */
+	size_t n = strlen(t->s);
+	*v = n >= 2 && strchr("smhdw", t->s[n - 1]) ? cx_duration_parse(t->s) : -1;
+	if (*v <= 0)
 		return cx_rp_fail(ps, "%s: bad duration '%s' (use 45s, 30m, 2h, 7d, 2w)", after, t->s);
 	return 0;
 }
@@ -238,7 +253,8 @@ static int parse_window(pstate *ps, cx_rule *r)
 	if (number(ps, "count", &n) < 0)
 		return -1;
 	if (!whole_in(n, op == CX_OP_GT ? 0 : 1, 1e6))
-		return cx_rp_fail(ps, "count: bad number '%s' (a whole number, at most 1000000)", ps->tk.t[ps->pos - 1].s);
+		return cx_rp_fail(ps, "count: bad number '%s' (a whole number from %d to 1000000)",
+				  ps->tk.t[ps->pos - 1].s, op == CX_OP_GT ? 0 : 1);
 	r->count_gt = (long long)n - (op == CX_OP_GE);
 	if (!is_word(peek(ps), "within"))
 		return cx_rp_fail(ps, "expected 'within DURATION' after the count");
@@ -299,7 +315,8 @@ static int o_for(pstate *ps, cx_rule *r)
 	if (number(ps, "for", &v) < 0)
 		return -1;
 	if (!whole_in(v, 1, 100000))
-		return cx_rp_fail(ps, "for: bad number '%s' (a whole number of periods, 1 or more)", ps->tk.t[ps->pos - 1].s);
+		return cx_rp_fail(ps, "for: bad number '%s' (a whole number of periods from 1 to 100000)",
+				  ps->tk.t[ps->pos - 1].s);
 	r->for_n = (long)v;
 	return 0;
 }
@@ -501,10 +518,18 @@ static int parse_rule(pstate *ps, cx_rules *rs, cx_rule *r)
 		return cx_rp_fail(ps, "bad rule name '%s' (letters, digits, _ . -)", name);
 	r->name = cx_strdup(name);
 	ps->rule = r->name;
-	for (size_t i = 0; i < rs->n; i++)
-		if (!strcmp(rs->v[i].name, name))
-			return cx_rp_fail(ps, "duplicate rule name '%s' (first at %s:%ld)", name, rs->v[i].file,
-				    rs->v[i].line);
+	for (size_t i = 0; i < rs->n; i++) {
+		if (strcmp(rs->v[i].name, name))
+			continue;
+		/* Each parse has its own copy of the file name: the same name
+		 * from an earlier parse is the same file read twice, which
+		 * "first at r:1" at r:1 would not make plain. */
+		if (rs->v[i].file != ps->file && !strcmp(rs->v[i].file, ps->file))
+			return cx_rp_fail(ps, "duplicate rule name '%s': the rules file '%s' is given twice",
+					  name, ps->file);
+		return cx_rp_fail(ps, "duplicate rule name '%s' (first at %s:%ld)", name, rs->v[i].file,
+			    rs->v[i].line);
+	}
 	const char *k = word(ps, "a kind (trend, record, window, sla, text)");
 	if (!k)
 		return -1;
@@ -529,6 +554,11 @@ static int parse_rule(pstate *ps, cx_rules *rs, cx_rule *r)
 		for (size_t i = 0; i < NOPTS; i++)
 			if (t->type == T_WORD && !strcmp(t->s, opt_rows[i].name))
 				o = &opt_rows[i];
+		/* A quoted "severity" is not the option severity: saying
+		 * "unknown option 'severity'" would puzzle (a stray second
+		 * message string is the usual cause). */
+		if (!o && t->type == T_STRING)
+			return string_instead(ps, t, "an option");
 		if (!o)
 			return cx_rp_fail(ps, "unknown option '%s'", t->s);
 		if (!(o->kinds & (1u << r->kind)))
@@ -581,12 +611,20 @@ void cx_rules_load(cx_rules *rs, const char *path)
 	cx_buf b = CX_BUF_INIT;
 	cx_input_slurp(path, NULL, &b);
 	cx_buf err = CX_BUF_INIT;
-	if (cx_rules_parse(rs, b.p ? b.p : "", b.len, path, &err) < 0) {
+	/* Messages name standard input as every cx message does (cx(7)). */
+	const char *name = strcmp(path, "-") ? path : "(stdin)";
+	size_t before = rs->n;
+	if (cx_rules_parse(rs, b.p ? b.p : "", b.len, name, &err) < 0) {
 		cx_buf_free(&b);
 		cx_die(CX_EXIT_USAGE, "%s", err.p);
 	}
 	cx_buf_free(&b);
 	cx_buf_free(&err);
+	/* A file without a rule is a mistake (an empty deploy, /dev/null, the
+	 * wrong file), not a rule set: without this the run would end in "no
+	 * rule applies to this input", which blames the input. */
+	if (rs->n == before)
+		cx_die(CX_EXIT_USAGE, "%s: no rules in the file (only comments and blank lines)", name);
 }
 
 void cx_rules_free(cx_rules *rs)

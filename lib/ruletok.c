@@ -127,6 +127,7 @@ void cx_rp_free(cx_rparse *ps)
 {
 	cx_toks_free(&ps->tk);
 	cx_buf_free(&ps->logical);
+	cx_buf_free(&ps->shown);
 }
 
 int cx_rp_fail(cx_rparse *ps, const char *fmt, ...)
@@ -163,7 +164,13 @@ int cx_rp_line(cx_rparse *ps)
 			if (e > ps->at && t[e - 1] == '\r')
 				e--;
 			ps->lines++;
-			int cont = e > ps->at && t[e - 1] == '\\';
+			/* A comment line does not continue: "# off for now \"
+			 * would otherwise swallow the rule under it. */
+			size_t lead = ps->at;
+			while (lead < e && (t[lead] == ' ' || t[lead] == '\t'))
+				lead++;
+			int comment = lead < e && t[lead] == '#';
+			int cont = !comment && e > ps->at && t[e - 1] == '\\';
 			cx_buf_add(lg, t + ps->at, e - ps->at - (size_t)cont);
 			ps->at = nl ? end + 1 : ps->n;
 			if (!cont || ps->at >= ps->n)
@@ -206,10 +213,23 @@ const char *cx_rp_word(cx_rparse *ps, const char *what, const char *after)
 	if (t->type == CX_TOK_WORD)
 		return t->s;
 	if (after)
-		cx_rp_fail(ps, "expected %s after '%s', not '%s'", what, after, t->s);
+		cx_rp_fail(ps, "expected %s after '%s', not '%s'", what, after, cx_rp_shown(ps, t));
 	else
-		cx_rp_fail(ps, "expected %s, not '%s'", what, t->s);
+		cx_rp_fail(ps, "expected %s, not '%s'", what, cx_rp_shown(ps, t));
 	return NULL;
+}
+
+const char *cx_rp_shown(cx_rparse *ps, const cx_tok *t)
+{
+	cx_buf *b = &ps->shown;
+	cx_buf_reset(b);
+	if (t->type == CX_TOK_STRING)
+		cx_buf_addf(b, "\"%s\"%s", t->s, t->flags);
+	else if (t->type == CX_TOK_REGEX)
+		cx_buf_addf(b, "/%s/%s", t->s, t->flags);
+	else
+		cx_buf_adds(b, t->s);
+	return b->p;
 }
 
 int cx_rp_is_word(const cx_tok *t, const char *w)

@@ -68,6 +68,7 @@ typedef struct cx_rparse {
 	long lines;
 	int tokflags;
 	cx_buf logical;
+	cx_buf shown;
 } cx_rparse;
 
 void cx_rp_init(cx_rparse *ps, const char *text, size_t n, const char *file, int tokflags,
@@ -84,8 +85,13 @@ int cx_rp_fail(cx_rparse *ps, const char *fmt, ...) __attribute__((format(printf
  * fails "expected WHAT [after 'AFTER'] at the end of the line". */
 cx_tok *cx_rp_peek(const cx_rparse *ps);
 cx_tok *cx_rp_next(cx_rparse *ps, const char *what, const char *after);
-/* The next token, which must be a word: its text, or NULL (error set). */
+/* The next token, which must be a word: its text, or NULL (error set:
+ * "expected WHAT [after 'AFTER'], not 'TOKEN'", the token as written). */
 const char *cx_rp_word(cx_rparse *ps, const char *what, const char *after);
 int cx_rp_is_word(const cx_tok *t, const char *w);
+/* A token as the file writes it, for messages: a "string" or /pattern/
+ * with its delimiters and flags, so that severity "high" is not reported
+ * as 'high', which would look right.  Valid until the next call. */
+const char *cx_rp_shown(cx_rparse *ps, const cx_tok *t);
 
 #endif

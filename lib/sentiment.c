@@ -1,6 +1,5 @@
 #include "sentiment.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include "err.h"
 #include "input.h"
 #include "keys.h"
+#include "num.h"
 #include "utf8.h"
 
 const char *const cx_emotion_names[CX_EMO_N] = { "", "anger", "anxiety", "disappointment", "joy" };
@@ -160,12 +160,16 @@ static int parse_cx_line(cx_lexicon *lx, lstate *ls, const char *s, size_t n)
 		return lfail(ls, "expected WORD VALUE [EMOTION], found more fields");
 	if (!vn)
 		return lfail(ls, "'%.*s': expected a value (+1, -2, 0, neg, x1.5) after the word", (int)wn, w);
-	if (wn > MAXB)
-		return lfail(ls, "'%.*s...': longer than %d bytes", 12, w, MAXB);
+	if (wn > MAXB) {
+		/* Its start, cut between characters to keep the message UTF-8. */
+		int k = 12;
+		while (k > 0 && ((unsigned char)w[k] & 0xC0) == 0x80)
+			k--;
+		return lfail(ls, "'%.*s...': longer than %d bytes", k, w, MAXB);
+	}
 	int emo = 0;
 	if (en && (emo = emotion_of(em, en)) < 0)
 		return lfail(ls, "unknown emotion '%.*s' (anger, anxiety, disappointment, joy)", (int)en, em);
-	char num[64];
 	if (vn == 3 && !memcmp(v, "neg", 3)) {
 		if (en)
 			return lfail(ls, "a negator has no emotion");
@@ -174,14 +178,11 @@ static int parse_cx_line(cx_lexicon *lx, lstate *ls, const char *s, size_t n)
 	}
 	int degree = v[0] == 'x';
 	size_t off = (size_t)degree;
-	if (vn - off == 0 || vn - off >= sizeof num)
-		return lfail(ls, "bad value '%.*s' (+1, -2, 0, neg, x1.5)", (int)vn, v);
-	memcpy(num, v + off, vn - off);
-	num[vn - off] = '\0';
-	char *end;
-	errno = 0;
-	double d = strtod(num, &end);
-	if (*end || errno || !isfinite(d) || d < -100 || d > 100 || (degree && d <= 0))
+	/* A decimal number as the stream's numbers are (cx_num_parse):
+	 * strtod would also take "0x10", which is no weight. */
+	double d;
+	if (cx_num_parse(v + off, vn - off, &d) != CX_NUM_OK || d < -100 || d > 100 ||
+	    (degree && d <= 0))
 		return lfail(ls, "bad value '%.*s' (+1, -2, 0, neg, x1.5)", (int)vn, v);
 	if (degree && en)
 		return lfail(ls, "an intensifier has no emotion");
@@ -217,10 +218,25 @@ int cx_lex_parse(cx_lexicon *lx, const char *text, size_t n, const char *name,
 	lstate ls = { name, 0, err };
 	size_t bad = cx_utf8_check(text, n);
 	if (bad) {
+		/* The line, and the byte within it (from 1), as for a field. */
+		size_t start = 0;
 		ls.line = 1;
 		for (size_t q = 0; q + 1 < bad; q++)
-			ls.line += text[q] == '\n';
-		return lfail(&ls, "not UTF-8 (byte %zu); convert it first, e.g. iconv -f GBK -t UTF-8", bad);
+			if (text[q] == '\n') {
+				ls.line++;
+				start = q + 1;
+			}
+		return lfail(&ls, "not UTF-8 (byte %zu); convert it first, e.g. iconv -f GBK -t UTF-8",
+			     bad - start);
+	}
+	/* A NUL would end the word or the value unseen ("-1\0x" read as -1)
+	 * or make a word no text can hold: refused, as in a rules file. */
+	const char *nul = memchr(text, '\0', n);
+	if (nul) {
+		ls.line = 1;
+		for (const char *q = text; q < nul; q++)
+			ls.line += *q == '\n';
+		return lfail(&ls, "a NUL byte in the lexicon");
 	}
 	int kind = E_WORD;
 	double degree = 0;
@@ -296,7 +312,9 @@ void cx_lex_load(cx_lexicon *lx, const char *path, enum cx_lex_format fmt)
 	cx_buf b = CX_BUF_INIT;
 	cx_input_slurp(path, NULL, &b);
 	cx_buf err = CX_BUF_INIT;
-	if (cx_lex_parse(lx, b.p ? b.p : "", b.len, path, fmt, 0, &err) < 0)
+	/* Messages name standard input as cx(7) does, not "-". */
+	const char *name = strcmp(path, "-") ? path : "(stdin)";
+	if (cx_lex_parse(lx, b.p ? b.p : "", b.len, name, fmt, 0, &err) < 0)
 		cx_die(CX_EXIT_USAGE, "%s", err.p);
 	cx_buf_free(&err);
 	cx_buf_free(&b);

@@ -40,6 +40,32 @@ void cx_bad_escape(const char *file, long line, const char *field)
 		  field);
 }
 
+const char *cx_shown(cx_buf *b, const char *p, size_t n)
+{
+	size_t k = n;
+	if (k > 64) {
+		k = 64;
+		while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+			k--;
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (p[i])
+			cx_buf_addc(b, p[i]);
+		else
+			cx_buf_adds(b, "\\0");
+	}
+	if (k < n)
+		cx_buf_adds(b, "...");
+	return b->p ? b->p : "";
+}
+
+void cx_rec_bad_field(const cx_reader *r, size_t i, const char *what)
+{
+	cx_buf b = CX_BUF_INIT;
+	cx_die_at(CX_EXIT_DATA, r->file, r->line, "field '%s': %s: '%s'", r->names[i], what,
+		  cx_shown(&b, r->f[i].p, r->f[i].n));
+}
+
 /* Tabs in p[0..n).  Past the fields a program asks for, the record is
  * only counted, and counting is the inner loop of a pass-through: 16
  * bytes at a time where SSE2 is there (every x86-64), 8 elsewhere. */

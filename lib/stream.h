@@ -89,6 +89,17 @@ size_t cx_unescape(cx_buf *dst, const char *src, size_t n);
 /* Die (status 3) for a bad escape sequence in field of FILE:LINE. */
 _Noreturn void cx_bad_escape(const char *file, long line, const char *field);
 
+/* Append to b the value p[0..n) as a message quotes it, and return b->p:
+ * give it the value as written in the stream (still escaped), so that a
+ * newline in it cannot break the message's one line; a NUL byte is shown
+ * as \0 (printf would end the text there); at most 64 bytes, cut before
+ * a UTF-8 sequence, then "...". */
+const char *cx_shown(cx_buf *b, const char *p, size_t n);
+
+/* Die (status 3) at the current record: "field 'NAME': WHAT: 'VALUE'",
+ * the value as cx_shown quotes it. */
+_Noreturn void cx_rec_bad_field(const cx_reader *r, size_t i, const char *what);
+
 /* Split a comma list into a malloc'd array of malloc'd names ('\,' keeps a
  * comma).  Used for -f lists and similar. */
 char **cx_split_list(const char *list, size_t *n);

@@ -228,6 +228,7 @@ struct vcol {
 	size_t field;
 	int decimal_seen;	/* a value with '.', 'e' or 'E' */
 	int outside_unit;	/* a value outside [0, 1] */
+	long odd_row;		/* the first row whose value no count can be, or -1 */
 	enum vkind kind;
 	int exposure;		/* counts: --denominator gives the exposures */
 };
@@ -588,13 +589,11 @@ static void select_measures(struct engine *e)
 /* ------------------------------------------------------------------ */
 /* Reading                                                              */
 
-static _Noreturn void bad_value(struct engine *e, size_t field, const char *what, cx_slice v)
-{
-	cx_die_at(CX_EXIT_DATA, e->r->file, e->r->line, "field '%s': %s: '%.*s'",
-		  e->r->names[field], what, (int)(v.n > 64 ? 64 : v.n), v.p);
-}
+/* Past 2^53 doubles skip whole numbers: a count there would be read as
+ * another one, and its deltas would be wrong without a word. */
+#define COUNT_MAX 9007199254740992.0
 
-static double number(struct engine *e, size_t field, int *decimal, int *outside)
+static double number(struct engine *e, size_t field, struct vcol *col)
 {
 	cx_slice s = cx_rec_get(e->r, field, &e->scratch2);
 	if (s.n == 0)
@@ -602,11 +601,18 @@ static double number(struct engine *e, size_t field, int *decimal, int *outside)
 	double v;
 	int rc = cx_num_parse(s.p, s.n, &v);
 	if (rc < 0)
-		bad_value(e, field, cx_num_strerror(rc), s);
-	if (decimal && (memchr(s.p, '.', s.n) || memchr(s.p, 'e', s.n) || memchr(s.p, 'E', s.n)))
-		*decimal = 1;
-	if (outside && (v < 0 || v > 1))
-		*outside = 1;
+		cx_rec_bad_field(e->r, field, cx_num_strerror(rc));
+	if (!col)
+		return v;
+	if (memchr(s.p, '.', s.n) || memchr(s.p, 'e', s.n) || memchr(s.p, 'E', s.n))
+		col->decimal_seen = 1;
+	if (v < 0 || v > 1)
+		col->outside_unit = 1;
+	/* Whether the column is a count is known only at the end (a later
+	 * value may have a decimal point): remember the first value that
+	 * cannot be one, and refuse it then if it is. */
+	if (col->odd_row < 0 && (v != floor(v) || fabs(v) > COUNT_MAX))
+		col->odd_row = (long)e->nrows;
 	return v;
 }
 
@@ -614,20 +620,32 @@ static int64_t period_value(struct engine *e)
 {
 	cx_slice s = cx_rec_get(e->r, e->pfield, &e->scratch);
 	cx_period p;
+	int rc = cx_period_parse(s.p, s.n, e->unit, &p);
+	if (rc == CX_TIME_EEMPTY)
+		cx_die_at(CX_EXIT_DATA, e->r->file, e->r->line, "field '%s': missing period",
+			  e->r->names[e->pfield]);
 	if (e->r->records == 1) {
 		/* The unit is the first row's: the first one its value parses as. */
 		int u = 0;
 		while (u < CX_NUNITS && cx_period_parse(s.p, s.n, (enum cx_unit)u, &p) < 0)
 			u++;
 		if (u == CX_NUNITS)
-			bad_value(e, e->pfield, "not a period (2024-03-05T14, 2024-03-05, 2024-W09, 2024-03, 2024-Q1, 2024)", s);
+			cx_rec_bad_field(e->r, e->pfield, "not a period (2024-03-05T14, 2024-03-05, 2024-W09, 2024-03, 2024-Q1, 2024)");
 		e->unit = (enum cx_unit)u;
+		return p.index;
 	}
-	int rc = cx_period_parse(s.p, s.n, e->unit, &p);
 	if (rc < 0) {
+		/* Written in the series' unit but not a period of it (2023-02-29,
+		 * 2024-03-05T24, 2024-W53, 2024-03x): say which part is wrong, not
+		 * that the unit differs; unless it is a period of another unit. */
+		int other = 0;
+		for (int u = 0; u < CX_NUNITS && !other; u++)
+			other = cx_period_parse(s.p, s.n, (enum cx_unit)u, &p) == 0;
+		if (!other && rc != CX_TIME_ESYNTAX)
+			cx_rec_bad_field(e->r, e->pfield, cx_time_strerror(rc));
 		cx_buf w = CX_BUF_INIT;
 		cx_buf_addf(&w, "not a period of the first row's unit (%s)", cx_unit_names[e->unit]);
-		bad_value(e, e->pfield, w.p, s);
+		cx_rec_bad_field(e->r, e->pfield, w.p);
 	}
 	return p.index;
 }
@@ -656,9 +674,8 @@ static void read_rows(struct engine *e)
 		w->file = cx_keys_intern(&e->files, r->file, strlen(r->file), &added);
 		w->line = r->line;
 		for (size_t j = 0; j < e->nv; j++)
-			e->vals[e->nrows * e->nv + j] =
-				number(e, e->v[j].field, &e->v[j].decimal_seen, &e->v[j].outside_unit);
-		e->den[e->nrows] = e->dfield >= 0 ? number(e, (size_t)e->dfield, NULL, NULL) : NAN;
+			e->vals[e->nrows * e->nv + j] = number(e, e->v[j].field, &e->v[j]);
+		e->den[e->nrows] = e->dfield >= 0 ? number(e, (size_t)e->dfield, NULL) : NAN;
 		cx_slice line = cx_reader_line(r);
 		w->off = e->arena.len;
 		w->len = line.n;
@@ -834,9 +851,13 @@ static void resolve(struct engine *e)
 	size_t *vf = cx_reader_need_list(r, c->values, &nv);
 	e->nv = nv;
 	e->v = cx_calloc(nv, sizeof *e->v);
+	for (size_t g = 0; g < e->ngroup; g++)
+		if (e->gfields[g] == e->pfield)	/* every period its own series, every measure empty */
+			cx_usage_error("group column '%s' is the period column", r->names[e->pfield]);
 	for (size_t j = 0; j < nv; j++) {
 		e->v[j].field = vf[j];
 		e->v[j].name = r->names[vf[j]];
+		e->v[j].odd_row = -1;
 		if (vf[j] == e->pfield)
 			cx_usage_error("value column '%s' is the period column", e->v[j].name);
 		for (size_t g = 0; g < e->ngroup; g++)
@@ -851,6 +872,50 @@ static void resolve(struct engine *e)
 			if ((long)e->v[j].field == e->dfield)
 				e->dvcol = (long)j;
 	}
+}
+
+/* The output header must be a valid one, no name twice: cx-trend run on
+ * its own output (V_prev is in the input already), or -v x,x_yoy with
+ * -m yoy,prev (x_yoy_prev twice), would write a stream the next program
+ * refuses. */
+static void check_columns(struct engine *e)
+{
+	cx_keys seen = CX_KEYS_INIT;
+	cx_buf *b = &e->out;
+	int added;
+	for (size_t i = 0; i < e->r->nfields; i++)
+		cx_keys_intern(&seen, e->r->names[i], strlen(e->r->names[i]), &added);
+	for (size_t j = 0; j < e->nv; j++)
+		for (size_t m = 0; m < e->non; m++)
+			for (size_t k = 0; k < MAXC && e->on[m]->cols[k]; k++) {
+				cx_buf_reset(b);
+				cx_buf_addf(b, "%s_%s", e->v[j].name, e->on[m]->cols[k]);
+				int input = cx_reader_find(e->r, b->p) >= 0;
+				cx_keys_intern(&seen, b->p, b->len, &added);
+				if (!added && input)
+					cx_usage_error("output column '%s' is a field of the input already", b->p);
+				if (!added)
+					cx_usage_error("output column '%s' would be written twice", b->p);
+			}
+	cx_keys_free(&seen);
+}
+
+/* Value column j is a count, and row odd_row has a value no count can be:
+ * a fraction (--counts said it is a count) or a number past 2^53.  The
+ * record is gone: the value is found again in the row's line. */
+static _Noreturn void bad_count(struct engine *e, size_t j)
+{
+	const struct vcol *v = &e->v[j];
+	const struct row *w = &e->rows[v->odd_row];
+	const char *p = e->arena.p + w->off, *end = p + w->len;
+	for (size_t i = 0; i < v->field; i++)
+		p = (const char *)memchr(p, '\t', (size_t)(end - p)) + 1;
+	const char *t = memchr(p, '\t', (size_t)(end - p));
+	double x = e->vals[(size_t)v->odd_row * e->nv + j];
+	cx_buf b = CX_BUF_INIT;
+	cx_die_at(CX_EXIT_DATA, cx_keys_get(&e->files, w->file, NULL), w->line, "field '%s': %s: '%s'",
+		  v->name, x != floor(x) ? "not a whole count (a --counts column)" :
+		  "count too large (more than 2^53)", cx_shown(&b, p, (size_t)((t ? t : end) - p)));
 }
 
 /* Counts and rates, once every value has been seen. */
@@ -877,6 +942,8 @@ static void classify(struct engine *e)
 			for (size_t i = 0; i < ncl; i++)
 				count |= !strcmp(cl[i], v->name);
 		}
+		if (count && v->odd_row >= 0)
+			bad_count(e, j);
 		if (count)
 			v->kind = VK_COUNT;
 		else if (e->dfield < 0 || (long)j == e->dvcol)
@@ -894,6 +961,7 @@ int cx_trend_run(const cx_trend_conf *c, cx_reader *r, cx_output *o)
 	struct engine e = { .conf = c, .r = r, .groups = CX_KEYS_INIT, .files = CX_KEYS_INIT };
 	select_measures(&e);
 	resolve(&e);
+	check_columns(&e);
 	read_rows(&e);
 	classify(&e);
 
@@ -926,10 +994,23 @@ int cx_trend_run(const cx_trend_conf *c, cx_reader *r, cx_output *o)
 		cx_period_format(p, s);
 		const char *fa = cx_keys_get(&e.files, a->file, NULL);
 		const char *fb = cx_keys_get(&e.files, b->file, NULL);
-		if (e.ngroup)
-			cx_die_at(CX_EXIT_DATA, fb, b->line, "period %s of group '%s' again (first on %s:%ld)",
-				  s, cx_keys_get(&e.groups, b->gid, NULL), fa, a->line);
-		cx_die_at(CX_EXIT_DATA, fb, b->line, "period %s again (first on %s:%ld)", s, fa, a->line);
+		if (!e.ngroup)
+			cx_die_at(CX_EXIT_DATA, fb, b->line, "period %s again (first on %s:%ld)", s, fa, a->line);
+		/* The key is the group values as written, a tab between them:
+		 * quoted one by one, 'a', 'b'. */
+		size_t klen;
+		const char *k = cx_keys_get(&e.groups, b->gid, &klen), *kend = k + klen;
+		cx_buf g = CX_BUF_INIT;
+		for (;;) {
+			const char *t = memchr(k, '\t', (size_t)(kend - k));
+			cx_shown(&g, k, (size_t)((t ? t : kend) - k));
+			if (!t)
+				break;
+			cx_buf_adds(&g, "', '");
+			k = t + 1;
+		}
+		cx_die_at(CX_EXIT_DATA, fb, b->line, "period %s of group '%s' again (first on %s:%ld)",
+			  s, g.p ? g.p : "", fa, a->line);
 	}
 
 	write_header(&e, o);

@@ -39,6 +39,9 @@ int main(void)
 	/* A backslash at the end joins the next line, with a space. */
 	CHECK_STR(LINES("a \\\nb\nc\n"), "1:a|b 3:c");
 	CHECK_STR(LINES("a\\\nb\\\nc\nd"), "1:a|b|c 4:d");
+	/* A comment line does not continue, whatever it ends in. */
+	CHECK_STR(LINES("# off \\\nr a\n"), "2:r|a");
+	CHECK_STR(LINES("  # off \\\nr a\n"), "2:r|a");
 	/* A backslash on the last line joins nothing. */
 	CHECK_STR(LINES("a\\"), "1:a");
 	/* CRLF. */
@@ -62,9 +65,9 @@ int main(void)
 	CHECK_STR(cx_rp_word(&ps, "a kind", "r1"), "kind");
 	CHECK(!cx_rp_is_word(cx_rp_peek(&ps), "s"));
 	CHECK(cx_rp_word(&ps, "a word", "kind") == NULL);
-	CHECK_STR(err.p, "f:1: rule 'r1': expected a word after 'kind', not 's'");
+	CHECK_STR(err.p, "f:1: rule 'r1': expected a word after 'kind', not '\"s\"'");
 	CHECK_INT(cx_rp_fail(&ps, "second %d", 2), -1);
-	CHECK_STR(err.p, "f:1: rule 'r1': expected a word after 'kind', not 's'");
+	CHECK_STR(err.p, "f:1: rule 'r1': expected a word after 'kind', not '\"s\"'");
 	CHECK(cx_rp_peek(&ps) == NULL);
 	ps.failed = 0;
 	CHECK(cx_rp_next(&ps, "more", NULL) == NULL);
@@ -73,6 +76,20 @@ int main(void)
 	CHECK(cx_rp_next(&ps, "more", "s") == NULL);
 	CHECK_STR(err.p, "f:1: rule 'r1': expected more after 's' at the end of the line");
 	CHECK_INT(cx_rp_line(&ps), 0);
+	cx_rp_free(&ps);
+
+	/* Tokens as written. */
+	text = "w \"s\"i /p/x >=\n";
+	cx_rp_init(&ps, text, strlen(text), "f", CX_TOK_OPERATORS, &err);
+	CHECK_INT(cx_rp_line(&ps), 1);
+	CHECK_STR(cx_rp_shown(&ps, &ps.tk.t[0]), "w");
+	CHECK_STR(cx_rp_shown(&ps, &ps.tk.t[1]), "\"s\"");
+	cx_rp_free(&ps);
+	text = "w \"s\"i /p/x\n";
+	cx_rp_init(&ps, text, strlen(text), "f", 0, &err);
+	CHECK_INT(cx_rp_line(&ps), 1);
+	CHECK_STR(cx_rp_shown(&ps, &ps.tk.t[1]), "\"s\"i");
+	CHECK_STR(cx_rp_shown(&ps, &ps.tk.t[2]), "/p/x");
 	cx_rp_free(&ps);
 
 	/* A message longer than any fixed buffer is kept whole. */
