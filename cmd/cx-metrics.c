@@ -15,6 +15,7 @@ enum {
 	OPT_TOTALS = 0x100, OPT_FILL, OPT_PRECISION, OPT_DETERIORATED, OPT_COUNT_FIELD, OPT_USE,
 	OPT_SLA_FIRST, OPT_SLA_RESOLVE, OPT_NOW, OPT_PARTIAL, OPT_MERGE, OPT_REJECTS, OPT_LIST,
 	OPT_MATURATION, OPT_SLA_FILE, OPT_PER, OPT_PER_FIELD, OPT_SCALE, OPT_REPEAT_WINDOW, OPT_CI, OPT_SKETCH, OPT_EXACT_DISTINCT,
+	OPT_PAIN_WEIGHTS, OPT_SENTIMENT_FIELD,
 };
 
 static const cx_option options[] = {
@@ -34,6 +35,8 @@ static const cx_option options[] = {
 	{ "per-field", OPT_PER_FIELD, "FIELD", "the denominator column of --per (default: orders)" },
 	{ "scale", OPT_SCALE, "N", "complaint_rate per N orders (default: 1000)" },
 	{ "repeat-window", OPT_REPEAT_WINDOW, "DURATION", "repeat: a complaint within this time of the customer's previous one (default: 30d)" },
+	{ "pain-weights", OPT_PAIN_WEIGHTS, "WEIGHTS", "pain_index weights: 'deterioration=3,sla=0' (defaults: --list)" },
+	{ "sentiment-field", OPT_SENTIMENT_FIELD, "FIELD", "pain_index's negative sentiment from FIELD (default: sentiment, if present)" },
 	{ "maturation", OPT_MATURATION, "DURATION", "add 'provisional': 1 while period end + DURATION is after --now" },
 	{ "sla", OPT_SLA_FILE, "FILE", "SLA targets per value of a field: columns KEY, first_response, resolution" },
 	{ "sla-first", OPT_SLA_FIRST, "DURATION", "first-response target for sla_met_rate (30m, 2h, 1d)" },
@@ -97,6 +100,8 @@ static void handle(int key, const char *arg, void *ctx)
 	case OPT_CI: c->ci = (double)cx_opt_int("--ci", arg, 50, 99); break;
 	case OPT_REPEAT_WINDOW: c->repeat_window = duration("--repeat-window", arg); break;
 	case OPT_PER_FIELD: c->per_field = arg; break;
+	case OPT_PAIN_WEIGHTS: c->pain_weights = arg; break;
+	case OPT_SENTIMENT_FIELD: c->sentiment_field = arg; break;
 	case OPT_SCALE: c->scale = (double)cx_opt_int("--scale", arg, 1, 1000000000); break;
 	}
 }

@@ -151,13 +151,13 @@ _cx_cmd_cx_ingest() { # CUR PREV
 _cx_cmd_cx_metrics() { # CUR PREV
 	case $2 in
 	-p|--period) _cx_words 'hour day week month quarter year all' "$1" ;;
-	-m|--metrics) _cx_list_words 'complaints customers share deteriorated deterioration_rate frt_mean frt_median frt_p90 resolution_mean resolution_median resolution_p90 repeat repeat_rate orders complaint_rate open sla_met_rate sla_first_met_rate sla_resolve_met_rate reopen_rate fcr_rate csat_avg csat_pct nps count sum: mean: min: max: median: p90: p95: p99: distinct: count: rate: share:' "$1" ;;
+	-m|--metrics) _cx_list_words 'complaints customers share deteriorated deterioration_rate frt_mean frt_median frt_p90 resolution_mean resolution_median resolution_p90 repeat repeat_rate orders complaint_rate open sla_met_rate sla_first_met_rate sla_resolve_met_rate reopen_rate fcr_rate csat_avg csat_pct nps pain_index count sum: mean: min: max: median: p90: p95: p99: distinct: count: rate: share:' "$1" ;;
 	--per|--sla|--rejects|-o|--output) _cx_files "$1" ;;
 	--tz) _cx_zones "$1" ;;
-	-g|--group|-t|--time-field|--ci|--precision|--deteriorated|--count-field|-u|--use|--per-field|--scale|--repeat-window|--maturation|--sla-first|--sla-resolve|--now|--exact-distinct|--max-mem) COMPREPLY=() ;;
+	-g|--group|-t|--time-field|--ci|--precision|--deteriorated|--count-field|-u|--use|--per-field|--scale|--repeat-window|--pain-weights|--sentiment-field|--maturation|--sla-first|--sla-resolve|--now|--exact-distinct|--max-mem) COMPREPLY=() ;;
 	*)
 		if [[ $1 == -* ]]; then
-			_cx_words '-p --period -g --group -m --metrics --list -t --time-field --totals --fill --ci --precision --deteriorated --count-field -u --use --per --per-field --scale --repeat-window --maturation --sla --sla-first --sla-resolve --now --sketch --exact-distinct --partial --merge --rejects -o --output --tz --max-mem -h --help -V --version' "$1"
+			_cx_words '-p --period -g --group -m --metrics --list -t --time-field --totals --fill --ci --precision --deteriorated --count-field -u --use --per --per-field --scale --repeat-window --pain-weights --sentiment-field --maturation --sla --sla-first --sla-resolve --now --sketch --exact-distinct --partial --merge --rejects -o --output --tz --max-mem -h --help -V --version' "$1"
 		else
 			_cx_files "$1"
 		fi

@@ -34,6 +34,7 @@ enum stat_kind {
 	ST_MATCH,	/* weighted rows whose field equals a value */
 	ST_REPEAT,	/* repeats, computed at the end from the engine's event list */
 	ST_SCORE,	/* ratings: rated, at or above hi_at, at or below lo_at */
+	ST_NEG,		/* weighted rows whose number is below 0; rows where it is not empty */
 };
 
 /* A value statistic keeps count, min and max as doubles, and its sum as a
@@ -165,6 +166,10 @@ struct engine {
 	double *ev_w;
 	size_t nev, evcap;
 	int repeat_stat;	/* -1 if no repeat metric */
+
+	/* pain_index (one column at most: a metric is not given twice) */
+	double pain_w[CX_PAIN_NPARTS];	/* 0 for a component left out of the run */
+	int pain_stat[CX_PAIN_NPARTS];	/* the stat of each component, or -1 */
 };
 
 /* ---- planning ---- */
@@ -219,7 +224,7 @@ static int add_stat(struct engine *e, enum stat_kind kind, const char *spec, con
 	s->off = e->ndoubles;
 	switch (kind) {
 	case ST_N: case ST_OPEN: case ST_MATCH: case ST_REPEAT: e->ndoubles += 1; break;
-	case ST_FLAG: case ST_SLA: case ST_FCR: e->ndoubles += 2; break;
+	case ST_FLAG: case ST_SLA: case ST_FCR: case ST_NEG: e->ndoubles += 2; break;
 	case ST_SCORE: e->ndoubles += 3; break;
 	case ST_VAL: case ST_DUR:
 		e->ndoubles += VAL_NDOUBLES;
@@ -350,6 +355,24 @@ static void put_ratio(struct engine *e, double num, double den, cx_buf *out)
 		put_value(e, num / den, out);
 }
 
+/* A proportion not yet divided.  The rates pain_index combines each have
+ * theirs in one function, which their own metric writes (put_frac) and
+ * pain_index reads (frac_value): the two cannot disagree. */
+struct frac {
+	double num, den;
+};
+
+static void put_frac(struct engine *e, struct frac f, cx_buf *out)
+{
+	put_ratio(e, f.num, f.den, out);
+}
+
+/* NaN where put_ratio() writes nothing. */
+static double frac_value(struct frac f)
+{
+	return f.den > 0 ? f.num / f.den : NAN;
+}
+
 /*
  * Exact summation (Shewchuk's algorithm, as Python's math.fsum): the sum is
  * kept as a short list of non-overlapping partial sums whose exact total
@@ -437,7 +460,13 @@ PLAN(complaints) { m->a = stat_n(e); }
 FINISH(complaints) { put_count(e, n_of(e, gid, m->a), out); }
 
 PLAN(share) { m->a = stat_n(e); }
-FINISH(share);	/* needs the period total: below */
+/* block_total: the complaints of the period's groups, summed by
+ * write_rows() at the start of each period. */
+static struct frac share_frac(const struct engine *e, size_t gid, int n)
+{
+	return (struct frac){ n_of(e, gid, n), e->block_total[n] };
+}
+FINISH(share) { put_frac(e, share_frac(e, gid, m->a), out); }
 
 PLAN(customers) { m->a = stat_distinct(e, "customer_id", 1); }
 FINISH(distinct)
@@ -453,7 +482,12 @@ PLAN(deteriorated) { m->a = stat_deteriorated(e); }
 FINISH(flag_count) { put_count(e, gd(e, gid, m->a)[0], out); }
 
 PLAN(deterioration_rate) { m->a = stat_deteriorated(e); m->b = stat_n(e); }
-FINISH(flag_rate) { put_ratio(e, gd(e, gid, m->a)[0], n_of(e, gid, m->b), out); }
+/* Over all complaints, those whose flags are empty included. */
+static struct frac deterioration_frac(const struct engine *e, size_t gid, int det, int n)
+{
+	return (struct frac){ gd(e, gid, det)[0], n_of(e, gid, n) };
+}
+FINISH(flag_rate) { put_frac(e, deterioration_frac(e, gid, m->a, m->b), out); }
 
 PLAN(reopen_rate) { m->a = stat_flag(e, "reopened"); }
 FINISH(reopen_rate)
@@ -528,9 +562,11 @@ static void load_sla_file(struct engine *e)
 	while (cx_reader_next(r)) {
 		int added;
 		uint32_t id = cx_keys_intern(&e->sla_keys, r->f[0].p, r->f[0].n, &added);
-		if (!added)
-			cx_die_at(CX_EXIT_USAGE, r->file, r->line, "a second row for %s '%.*s'",
-				  e->sla_key, (int)r->f[0].n, r->f[0].p);
+		if (!added) {
+			cx_buf_reset(&scratch);
+			cx_die_at(CX_EXIT_USAGE, r->file, r->line, "a second row for %s '%s'",
+				  e->sla_key, cx_shown(&scratch, r->f[0].p, r->f[0].n));
+		}
 		e->sla_target = cx_realloc(e->sla_target, (id + 1) * 2 * sizeof *e->sla_target);
 		for (int k = 0; k < 2; k++) {
 			int col = k ? rc : fc;
@@ -543,10 +579,12 @@ static void load_sla_file(struct engine *e)
 			cx_buf_reset(&e->scratch);
 			cx_buf_add(&e->scratch, v.p, v.n);
 			long long secs = cx_duration_parse(e->scratch.p);
-			if (secs <= 0)
+			if (secs <= 0) {
+				cx_buf_reset(&scratch);
 				cx_die_at(CX_EXIT_USAGE, r->file, r->line,
-					  "field '%s': expected a duration such as 15m, 4h or 2d, not '%.*s'",
-					  r->names[col], (int)v.n, v.p);
+					  "field '%s': expected a duration such as 15m, 4h or 2d, not '%s'",
+					  r->names[col], cx_shown(&scratch, r->f[col].p, r->f[col].n));
+			}
 			e->sla_target[id * 2 + (size_t)k] = secs;
 		}
 	}
@@ -554,7 +592,9 @@ static void load_sla_file(struct engine *e)
 	cx_reader_close(r);
 }
 
-static void plan_sla(struct engine *e, struct metric *m, int resolve)
+/* The SLA stat of the first-response (resolve 0) or resolution target;
+ * column names the metric that needs it, for the message. */
+static int stat_sla(struct engine *e, const char *column, int resolve)
 {
 	const cx_metrics_conf *c = e->conf;
 	long long flag = resolve ? c->sla_resolve : c->sla_first;
@@ -564,7 +604,7 @@ static void plan_sla(struct engine *e, struct metric *m, int resolve)
 		from_file = e->sla_has[resolve];
 	}
 	if (!flag && !from_file)
-		cx_usage_error("%s needs %s DURATION%s", m->column,
+		cx_usage_error("%s needs %s DURATION%s", column,
 			       resolve ? "--sla-resolve" : "--sla-first",
 			       c->sla_file ? ", or a column of that name in --sla FILE" :
 					     " or --sla FILE");
@@ -575,13 +615,16 @@ static void plan_sla(struct engine *e, struct metric *m, int resolve)
 		cx_buf_addf(&spec, "sla:%s-%s<=by:%s", f[0], f[1], e->sla_key);
 	else
 		cx_buf_addf(&spec, "sla:%s-%s<=%lld", f[0], f[1], flag);
-	m->a = add_stat(e, ST_SLA, spec.p, f, from_file ? 3 : 2, 1);
-	e->stats[m->a].target = from_file ? -1 : flag;
-	e->stats[m->a].sla_resolve = resolve;
+	int s = add_stat(e, ST_SLA, spec.p, f, from_file ? 3 : 2, 1);
+	e->stats[s].target = from_file ? -1 : flag;
+	e->stats[s].sla_resolve = resolve;
 	cx_buf_free(&spec);
+	return s;
 }
 
-PLAN(sla_met_rate)
+/* The one target sla_met_rate measures: 0 first response, 1 resolution,
+ * -1 none given.  Both is ambiguous: a usage error saying what to do. */
+static int sla_target(struct engine *e, const char *column, const char *instead)
 {
 	const cx_metrics_conf *c = e->conf;
 	if (c->sla_file)
@@ -589,15 +632,21 @@ PLAN(sla_met_rate)
 	int first = c->sla_first || (c->sla_file && e->sla_has[0]);
 	int resolve = c->sla_resolve || (c->sla_file && e->sla_has[1]);
 	if (first && resolve)
-		cx_usage_error("sla_met_rate is ambiguous with both a first-response and a "
-			       "resolution target: use sla_first_met_rate and sla_resolve_met_rate");
-	if (!first && !resolve)
+		cx_usage_error("%s is ambiguous with both a first-response and a resolution target: %s",
+			       column, instead);
+	return first ? 0 : resolve ? 1 : -1;
+}
+
+PLAN(sla_met_rate)
+{
+	int resolve = sla_target(e, "sla_met_rate", "use sla_first_met_rate and sla_resolve_met_rate");
+	if (resolve < 0)
 		cx_usage_error("sla_met_rate needs --sla-first DURATION, --sla-resolve DURATION "
 			       "or --sla FILE");
-	plan_sla(e, m, !first);
+	m->a = stat_sla(e, m->column, resolve);
 }
-PLAN(sla_first_met_rate) { plan_sla(e, m, 0); }
-PLAN(sla_resolve_met_rate) { plan_sla(e, m, 1); }
+PLAN(sla_first_met_rate) { m->a = stat_sla(e, m->column, 0); }
+PLAN(sla_resolve_met_rate) { m->a = stat_sla(e, m->column, 1); }
 FINISH(sla_met_rate);
 
 PLAN(csat_avg) { m->a = stat_val(e, "csat", 1, 0); }
@@ -656,18 +705,23 @@ FINISH(complaint_rate)
 /* Repeat complaints: the same customer complained within the window
  * before.  Needs every complaint's customer and time: computed at the
  * end (compute_repeats). */
-PLAN(repeat)
+static int stat_repeat(struct engine *e)
 {
 	const char *f[2] = { need_field(e, "customer_id"), e->time_name };
 	cx_buf spec = CX_BUF_INIT;
 	cx_buf_addf(&spec, "repeat:%s<=%lld", f[0], e->conf->repeat_window);
-	m->a = add_stat(e, ST_REPEAT, spec.p, f, 2, 0);
-	e->repeat_stat = m->a;
+	int s = add_stat(e, ST_REPEAT, spec.p, f, 2, 0);
+	e->repeat_stat = s;
 	cx_buf_free(&spec);
-	m->b = stat_n(e);
+	return s;
 }
+PLAN(repeat) { m->a = stat_repeat(e); m->b = stat_n(e); }
 FINISH(repeat) { put_count(e, gd(e, gid, m->a)[0], out); }
-FINISH(repeat_rate) { put_ratio(e, gd(e, gid, m->a)[0], n_of(e, gid, m->b), out); }
+static struct frac repeat_frac(const struct engine *e, size_t gid, int rep, int n)
+{
+	return (struct frac){ gd(e, gid, rep)[0], n_of(e, gid, n) };
+}
+FINISH(repeat_rate) { put_frac(e, repeat_frac(e, gid, m->a, m->b), out); }
 
 /* Any field. */
 PLAN(count) { m->a = stat_n(e); }
@@ -724,6 +778,148 @@ PLAN(distinct) { m->a = stat_distinct(e, m->arg, 0); }
 PLAN(share_of) { m->a = stat_val(e, m->arg, 0, 0); }
 FINISH(share_of);
 
+/*
+ * pain_index: one figure for how much a group hurts, 100 times the
+ * weighted mean of rates that each lie in [0, 1].  Weights are a
+ * judgement, not a measurement, so they are written once, here, printed
+ * by --list and overridden by --pain-weights.  Deterioration counts double
+ * by default: an escalated complaint is the one that costs most.
+ */
+static const struct pain_part {
+	const char *name;	/* in --pain-weights */
+	double weight;		/* its default */
+} pain_parts[CX_PAIN_NPARTS] = {
+	[CX_PAIN_VOLUME] = { "volume", 1 },
+	[CX_PAIN_DETERIORATION] = { "deterioration", 2 },
+	[CX_PAIN_REPEAT] = { "repeat", 1 },
+	[CX_PAIN_SLA] = { "sla", 1 },
+	[CX_PAIN_NEGATIVE] = { "negative", 1 },
+};
+
+/* Far enough below overflow that the weighted sums of five rates stay
+ * finite, whatever the weights. */
+#define PAIN_WEIGHT_MAX 1e6
+
+int cx_pain_weights(const char *spec, double *w, cx_buf *why)
+{
+	for (int k = 0; k < CX_PAIN_NPARTS; k++)
+		w[k] = pain_parts[k].weight;
+	if (!spec)
+		return 0;
+	size_t n;
+	char **items = cx_split_list(spec, &n);
+	unsigned given = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		rc = -1;
+		char *eq = strchr(items[i], '=');
+		if (!eq || eq == items[i]) {
+			cx_buf_addf(why, "--pain-weights: expected NAME=WEIGHT, such as 'deterioration=3', not '%s'",
+				    items[i]);
+			break;
+		}
+		*eq = '\0';
+		int k = 0;
+		while (k < CX_PAIN_NPARTS && strcmp(pain_parts[k].name, items[i]))
+			k++;
+		double x;
+		if (k == CX_PAIN_NPARTS) {
+			cx_buf_addf(why, "--pain-weights: unknown component '%s' (", items[i]);
+			for (int j = 0; j < CX_PAIN_NPARTS; j++)
+				cx_buf_addf(why, "%s%s", j ? ", " : "", pain_parts[j].name);
+			cx_buf_addc(why, ')');
+		} else if (given & 1u << k) {
+			cx_buf_addf(why, "--pain-weights: '%s' given twice", items[i]);
+		} else if (cx_num_parse(eq + 1, strlen(eq + 1), &x) < 0 || x < 0 || x > PAIN_WEIGHT_MAX) {
+			cx_buf_addf(why, "--pain-weights: the weight of '%s' is a number from 0 to %.0f, not '%s'",
+				    items[i], PAIN_WEIGHT_MAX, eq + 1);
+		} else {
+			given |= 1u << k;
+			w[k] = x;
+			rc = 0;
+		}
+	}
+	cx_free_list(items, n);
+	if (rc == 0) {
+		double sum = 0;
+		for (int k = 0; k < CX_PAIN_NPARTS; k++)
+			sum += w[k];
+		if (sum == 0) {
+			cx_buf_adds(why, "--pain-weights: every weight is 0: at least one must be more than 0");
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+double cx_pain_index(const double *c, const double *w)
+{
+	double num = 0, den = 0;
+	for (int k = 0; k < CX_PAIN_NPARTS; k++)
+		if (w[k] > 0 && !isnan(c[k])) {
+			num += w[k] * c[k];
+			den += w[k];
+		}
+	return den > 0 ? 100.0 * num / den : NAN;
+}
+
+/* Negative sentiment: cx-classify writes a score in [-1, 1] where it
+ * scored the text.  The field is optional unless named: without it the
+ * component is left out (-1).  A --merge input has the statistic's column
+ * instead of the field. */
+static int stat_negative(struct engine *e)
+{
+	const char *f = e->conf->sentiment_field ? e->conf->sentiment_field : "sentiment";
+	cx_buf col = CX_BUF_INIT;
+	cx_buf_addf(&col, "@neg:%s", f);
+	int s = -1;
+	if (e->conf->sentiment_field || cx_reader_find(e->r, e->conf->merge ? col.p : f) >= 0)
+		s = add_stat(e, ST_NEG, col.p + 1, &f, 1, 0);
+	cx_buf_free(&col);
+	return s;
+}
+
+static struct frac negative_frac(const struct engine *e, size_t gid, int s)
+{
+	return (struct frac){ gd(e, gid, s)[0], gd(e, gid, s)[1] };
+}
+
+/* A component with weight 0 is not computed, so its fields need not
+ * exist; one the run cannot compute (no SLA target, no sentiment field)
+ * weighs 0 for every group. */
+PLAN(pain_index)
+{
+	double *w = e->pain_w;
+	int *st = e->pain_stat;
+	m->a = stat_n(e);	/* volume, and the denominator of the rates */
+	for (int k = 0; k < CX_PAIN_NPARTS; k++)
+		st[k] = -1;
+	if (w[CX_PAIN_VOLUME] > 0)
+		st[CX_PAIN_VOLUME] = m->a;
+	if (w[CX_PAIN_DETERIORATION] > 0)
+		st[CX_PAIN_DETERIORATION] = stat_deteriorated(e);
+	if (w[CX_PAIN_REPEAT] > 0)
+		st[CX_PAIN_REPEAT] = stat_repeat(e);
+	if (w[CX_PAIN_SLA] > 0) {
+		int resolve = sla_target(e, m->column, "give one of them, or --pain-weights sla=0");
+		if (resolve >= 0)
+			st[CX_PAIN_SLA] = stat_sla(e, m->column, resolve);
+	}
+	if (w[CX_PAIN_NEGATIVE] > 0)
+		st[CX_PAIN_NEGATIVE] = stat_negative(e);
+	double sum = 0;
+	for (int k = 0; k < CX_PAIN_NPARTS; k++) {
+		if (st[k] < 0)
+			w[k] = 0;
+		sum += w[k];
+	}
+	if (sum == 0)
+		cx_usage_error("%s: no component with a weight above 0 can be computed (sla needs an SLA "
+			       "target, negative a field %s)", m->column,
+			       e->conf->sentiment_field ? e->conf->sentiment_field : "sentiment");
+}
+FINISH(pain_index);
+
 static const struct metric_def metric_defs[] = {
 	{ .name = "complaints", .plan = plan_complaints, .finish = finish_complaints,
 	  .formula = "rows (each row of a --count-field input counts as its count)" },
@@ -773,6 +969,8 @@ static const struct metric_def metric_defs[] = {
 	  .formula = "rated 4 or 5 / rated" },
 	{ .name = "nps", .plan = plan_nps, .finish = finish_nps,
 	  .formula = "100 x (promoters 9-10 - detractors 0-6) / rated, from the nps field (0-10)" },
+	{ .name = "pain_index", .plan = plan_pain_index, .finish = finish_pain_index,
+	  .formula = "100 x sum of weight x component / sum of the weights, over the components defined for the group: volume = share, deterioration = deterioration_rate, repeat = repeat_rate, sla = 1 - sla_met_rate (with an SLA target), negative = complaints with sentiment < 0 / complaints with a sentiment (with a sentiment field); --pain-weights, by default" },
 	{ .name = "count", .plan = plan_count, .finish = finish_complaints,
 	  .formula = "rows, like complaints" },
 	{ .name = "sum", .takes_field = 1, .plan = plan_sum, .finish = finish_val_sum,
@@ -799,8 +997,6 @@ static const struct metric_def metric_defs[] = {
 
 #define NDEFS (sizeof metric_defs / sizeof metric_defs[0])
 
-FINISH(share) { put_ratio(e, n_of(e, gid, m->a), e->block_total[m->a], out); }
-
 FINISH(share_of)
 {
 	const double *v = gd(e, gid, m->a);
@@ -813,16 +1009,39 @@ static cx_instant now_of(const struct engine *e)
 	return e->conf->now_set ? e->conf->now : e->latest;
 }
 
-FINISH(sla_met_rate)
+static struct frac sla_frac(const struct engine *e, size_t gid, int s)
 {
-	const double *v = gd(e, gid, m->a);
+	const double *v = gd(e, gid, s);
 	double met = v[0], missed = v[1];
 	/* Unanswered: missed once the deadline has passed, unknown before. */
-	struct dvec *pending = gv(e, gid, m->a);
+	const struct dvec *pending = gv(e, gid, s);
 	cx_instant now = now_of(e);
 	for (size_t i = 0; i + 1 < pending->n; i += 2)
 		missed += pending->v[i] <= (double)now ? pending->v[i + 1] : 0;
-	put_ratio(e, met, met + missed, out);
+	return (struct frac){ met, met + missed };
+}
+FINISH(sla_met_rate) { put_frac(e, sla_frac(e, gid, m->a), out); }
+
+/* A component whose rate has no denominator in this group (no SLA
+ * deadline passed yet, no sentiment scored) is left out of its mean. */
+FINISH(pain_index)
+{
+	const int *st = e->pain_stat;
+	double c[CX_PAIN_NPARTS];
+	for (int k = 0; k < CX_PAIN_NPARTS; k++)
+		c[k] = NAN;
+	if (st[CX_PAIN_VOLUME] >= 0)
+		c[CX_PAIN_VOLUME] = frac_value(share_frac(e, gid, st[CX_PAIN_VOLUME]));
+	if (st[CX_PAIN_DETERIORATION] >= 0)
+		c[CX_PAIN_DETERIORATION] =
+			frac_value(deterioration_frac(e, gid, st[CX_PAIN_DETERIORATION], m->a));
+	if (st[CX_PAIN_REPEAT] >= 0)
+		c[CX_PAIN_REPEAT] = frac_value(repeat_frac(e, gid, st[CX_PAIN_REPEAT], m->a));
+	if (st[CX_PAIN_SLA] >= 0)
+		c[CX_PAIN_SLA] = 1 - frac_value(sla_frac(e, gid, st[CX_PAIN_SLA]));
+	if (st[CX_PAIN_NEGATIVE] >= 0)
+		c[CX_PAIN_NEGATIVE] = frac_value(negative_frac(e, gid, st[CX_PAIN_NEGATIVE]));
+	put_value(e, cx_pain_index(c, e->pain_w), out);
 }
 
 static const char *const default_metrics = "complaints,deteriorated,deterioration_rate";
@@ -877,7 +1096,13 @@ void cx_metrics_list(cx_output *o)
 	for (size_t i = 0; i < NDEFS; i++) {
 		const struct metric_def *d = &metric_defs[i];
 		cx_buf_reset(&b);
-		cx_buf_addf(&b, "%s%s\t%s\n", d->name, d->takes_field ? ":FIELD" : "", d->formula);
+		cx_buf_addf(&b, "%s%s\t%s", d->name, d->takes_field ? ":FIELD" : "", d->formula);
+		/* From the table the code uses, so that they cannot drift. */
+		if (d->plan == plan_pain_index)
+			for (int k = 0; k < CX_PAIN_NPARTS; k++)
+				cx_buf_addf(&b, "%s%s=%g", k ? "," : " ", pain_parts[k].name,
+					    pain_parts[k].weight);
+		cx_buf_addc(&b, '\n');
 		cx_out_raw(o, b.p, b.len);
 	}
 	cx_buf_free(&b);
@@ -1061,7 +1286,7 @@ static void merge_group(struct engine *e, size_t dst, size_t src)
 		case ST_N: case ST_OPEN: case ST_MATCH: case ST_REPEAT:
 			a[0] += b[0];
 			break;
-		case ST_FLAG: case ST_SLA: case ST_FCR:
+		case ST_FLAG: case ST_SLA: case ST_FCR: case ST_NEG:
 			a[0] += b[0];
 			a[1] += b[1];
 			break;
@@ -1119,12 +1344,6 @@ static void merge_distinct(struct engine *e, const size_t *map)
 /* ------------------------------------------------------------------ */
 /* Reading records                                                      */
 
-static _Noreturn void bad_value(struct engine *e, size_t field, const char *what, cx_slice v)
-{
-	cx_die_at(CX_EXIT_DATA, e->r->file, e->r->line, "field '%s': %s: '%.*s'",
-		  e->r->names[field], what, (int)(v.n > 64 ? 64 : v.n), v.p);
-}
-
 static cx_slice value(struct engine *e, size_t field)
 {
 	return cx_rec_get(e->r, field, &e->scratch);
@@ -1138,7 +1357,7 @@ static int time_value(struct engine *e, size_t field, cx_instant *t)
 		return 0;
 	int rc = cx_time_parse(v.p, v.n, t);
 	if (rc < 0)
-		bad_value(e, field, cx_time_strerror(rc), v);
+		cx_rec_bad_field(e->r, field, cx_time_strerror(rc));
 	return 1;
 }
 
@@ -1147,7 +1366,7 @@ static int flag_value(struct engine *e, size_t field)
 	cx_slice v = value(e, field);
 	int f = cx_flag_parse(v.p, v.n);
 	if (f == -2)
-		bad_value(e, field, "not a 0/1 flag", v);
+		cx_rec_bad_field(e->r, field, "not a 0/1 flag");
 	return f;
 }
 
@@ -1196,7 +1415,7 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 			double x;
 			int rc = cx_num_parse(v.p, v.n, &x);
 			if (rc < 0)
-				bad_value(e, st->field[0], cx_num_strerror(rc), v);
+				cx_rec_bad_field(e->r, st->field[0], cx_num_strerror(rc));
 			val_add(e, gid, s, x);
 			break;
 		}
@@ -1282,10 +1501,22 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 			double x;
 			int rc = cx_num_parse(v.p, v.n, &x);
 			if (rc < 0)
-				bad_value(e, st->field[0], cx_num_strerror(rc), v);
+				cx_rec_bad_field(e->r, st->field[0], cx_num_strerror(rc));
 			d[0] += 1;
 			d[1] += x >= st->hi_at;
 			d[2] += x <= st->lo_at;
+			break;
+		}
+		case ST_NEG: {
+			cx_slice v = value(e, st->field[0]);
+			if (v.n == 0)
+				break;
+			double x;
+			int rc = cx_num_parse(v.p, v.n, &x);
+			if (rc < 0)
+				cx_rec_bad_field(e->r, st->field[0], cx_num_strerror(rc));
+			d[0] += x < 0 ? w : 0;
+			d[1] += w;
 			break;
 		}
 		case ST_MATCH: {
@@ -1378,8 +1609,12 @@ static void read_records(struct engine *e)
 			cx_buf_reset(&why);
 			cx_buf_addf(&why, "field '%s': %s", e->time_name,
 				    rc == CX_TIME_EEMPTY ? "missing time" : cx_time_strerror(rc));
-			if (rc != CX_TIME_EEMPTY)
-				cx_buf_addf(&why, ": '%.*s'", (int)(tv.n > 64 ? 64 : tv.n), tv.p);
+			if (rc != CX_TIME_EEMPTY) {
+				cx_slice raw = e->r->f[e->time_field];
+				cx_buf_adds(&why, ": '");
+				cx_shown(&why, raw.p, raw.n);
+				cx_buf_addc(&why, '\'');
+			}
 			reject(e, why.p);
 			continue;
 		}
@@ -1387,11 +1622,11 @@ static void read_records(struct engine *e)
 		if (e->count_field >= 0) {
 			cx_slice v = value(e, (size_t)e->count_field);
 			if (cx_num_parse(v.p, v.n, &w) < 0 || w < 0 || w != floor(w))
-				bad_value(e, (size_t)e->count_field, "not a whole count", v);
+				cx_rec_bad_field(e->r, (size_t)e->count_field, "not a whole count");
 			/* Past 2^53 doubles skip whole numbers: counts would be
 			 * wrong without a word. */
 			if (w > 9007199254740992.0)
-				bad_value(e, (size_t)e->count_field, "count too large (more than 2^53)", v);
+				cx_rec_bad_field(e->r, (size_t)e->count_field, "count too large (more than 2^53)");
 		}
 		if (!e->have_latest || t > e->latest) {
 			e->latest = t;
@@ -1478,18 +1713,17 @@ static void read_denominators(struct engine *e)
 				period = p.index;
 			else if (cx_time_parse(pv.p, pv.n, &t) == 0)
 				period = cx_period_of(t, c->unit).index;
-			else
-				cx_die_at(CX_EXIT_DATA, r->file, r->line,
-					  "field 'period': not a %s period or a time: '%.*s'",
-					  cx_unit_names[c->unit], (int)(pv.n > 64 ? 64 : pv.n), pv.p);
+			else {
+				cx_buf w = CX_BUF_INIT;
+				cx_buf_addf(&w, "not a %s period or a time", cx_unit_names[c->unit]);
+				cx_rec_bad_field(r, pf, w.p);
+			}
 		}
 		cx_slice v = cx_rec_get(r, vf, &scratch);
 		double x;
 		int rc = cx_num_parse(v.p, v.n, &x);
 		if (rc < 0 || x < 0)
-			cx_die_at(CX_EXIT_DATA, r->file, r->line, "field '%s': %s: '%.*s'",
-				  r->names[vf], rc < 0 ? cx_num_strerror(rc) : "negative",
-				  (int)(v.n > 64 ? 64 : v.n), v.p);
+			cx_rec_bad_field(r, vf, rc < 0 ? cx_num_strerror(rc) : "negative");
 		for (size_t i = 0; i < e->ngroup; i++)
 			vals[i] = r->f[gf[i]];
 		size_t gid = group_of(e, period, vals, e->ngroup, 0);
@@ -1694,7 +1928,7 @@ static void put_stat(struct engine *e, size_t gid, size_t si, cx_buf *b)
 	case ST_N: case ST_OPEN: case ST_MATCH:
 		put_exact(b, d[0]);
 		break;
-	case ST_FLAG: case ST_SLA: case ST_FCR:
+	case ST_FLAG: case ST_SLA: case ST_FCR: case ST_NEG:
 		put_exact(b, d[0]);
 		cx_buf_addc(b, ';');
 		put_exact(b, d[1]);
@@ -1943,7 +2177,7 @@ static void merge_stat(struct engine *e, size_t gid, size_t si, size_t col)
 	}
 	switch (st->kind) {
 	case ST_N: case ST_OPEN: case ST_MATCH: want = 1; break;
-	case ST_FLAG: case ST_SLA: case ST_FCR: want = 2; break;
+	case ST_FLAG: case ST_SLA: case ST_FCR: case ST_NEG: want = 2; break;
 	case ST_SCORE: want = 3; break;
 	default: want = VAL_NDOUBLES; break;
 	}
@@ -2143,6 +2377,12 @@ int cx_metrics_run(const cx_metrics_conf *c, cx_reader *r, cx_output *o)
 	/* GSL's default handler aborts; every call here has checked input. */
 	gsl_set_error_handler_off();
 	e.time_name = c->time_field ? c->time_field : cx_canon("created_at");
+	/* Checked whether pain_index is asked for or not: a bad option value
+	 * is an error either way. */
+	cx_buf why = CX_BUF_INIT;
+	if (cx_pain_weights(c->pain_weights, e.pain_w, &why) < 0)
+		cx_usage_error("%s", why.p);
+	cx_buf_free(&why);
 	if (c->group && *c->group)
 		e.group_names = cx_split_list(c->group, &e.ngroup);
 	size_t nwords;

@@ -52,12 +52,37 @@ typedef struct cx_metrics_conf {
 	const char *per_field;	/* their column, default orders */
 	double scale;		/* complaint_rate per this many, default 1000 */
 	long long repeat_window;	/* seconds, default 30 days */
+	const char *pain_weights;	/* --pain-weights "NAME=W,...", or NULL */
+	const char *sentiment_field;	/* given: required; NULL: "sentiment" if present */
 	long long maturation;	/* --maturation: seconds, or 0 for no provisional column */
 	int sketch;		/* quantiles from DDSketches (1% relative error) */
 	double exact_distinct;	/* distinct counts exact up to this many per group */
 	int partial;		/* write mergeable statistics */
 	int merge;		/* read statistics instead of records */
 } cx_metrics_conf;
+
+/*
+ * pain_index: a weighted mean of components that each lie in [0, 1].  The
+ * default weights are one table in metrics.c; --list prints them.
+ */
+enum cx_pain_part {
+	CX_PAIN_VOLUME,		/* share */
+	CX_PAIN_DETERIORATION,	/* deterioration_rate */
+	CX_PAIN_REPEAT,		/* repeat_rate */
+	CX_PAIN_SLA,		/* 1 - sla_met_rate */
+	CX_PAIN_NEGATIVE,	/* share of sentiment < 0 */
+	CX_PAIN_NPARTS
+};
+
+/* The weights of --pain-weights SPEC ("deterioration=3,sla=0"; NULL for
+ * none) over the defaults, into w[CX_PAIN_NPARTS].  Returns 0, or -1 with
+ * the reason in *why (an unknown or repeated name, a weight that is not a
+ * number from 0 to 1000000, every weight 0). */
+int cx_pain_weights(const char *spec, double *w, cx_buf *why);
+
+/* 100 x sum(w[k] c[k]) / sum(w[k]) over the components with w[k] > 0 and
+ * c[k] a number (NaN: not defined for the group); NaN if there is none. */
+double cx_pain_index(const double *c, const double *w);
 
 /* Print the metric table (--list) to o. */
 void cx_metrics_list(cx_output *o);
