@@ -51,6 +51,9 @@ static void handle(int key, const char *arg, void *ctx)
 	switch (key) {
 	case CX_OPT_FILE: a->files[a->nfiles++] = (char *)arg; break;
 	case 'r':
+		/* A second read of standard input would find it empty. */
+		if (a->rules_stdin && !strcmp(arg, "-"))
+			cx_usage_error("standard input can be read only once: -r - is given twice");
 		cx_rules_load(&a->rules, arg);
 		a->nrules++;
 		a->rules_stdin |= !strcmp(arg, "-");

@@ -78,26 +78,6 @@ struct args {
 	unsigned long seed;
 };
 
-/* Why s[0..n) cannot be a category, or NULL if it can.  A rule's category
- * may not be empty or hold a ';' (the --multi separator) or a control
- * character (man 5 cx-classify); the categories that come from elsewhere
- * (--unmatched, the model's labels) keep the same rules, and like any
- * text written to the stream must be UTF-8. */
-static const char *bad_category(const char *s, size_t n)
-{
-	if (!n)
-		return "it is empty";
-	if (cx_utf8_check(s, n))
-		return "it is not UTF-8";
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == ';')
-			return "it holds a ';' (the --multi separator)";
-		if ((unsigned char)s[i] < 0x20)
-			return "it holds a control character";
-	}
-	return NULL;
-}
-
 static void handle(int key, const char *arg, void *ctx)
 {
 	struct args *a = ctx;
@@ -111,9 +91,11 @@ static void handle(int key, const char *arg, void *ctx)
 	case OPT_EXPLAIN: a->explain = 1; break;
 	case OPT_OVERRIDE: a->override = 1; break;
 	case OPT_UNMATCHED: {
-		const char *why = bad_category(arg, strlen(arg));
+		const char *why = cx_category_problem(arg, strlen(arg));
+		cx_buf b = CX_BUF_INIT;
 		if (why)
-			cx_usage_error("--unmatched: '%s' cannot be a category: %s", arg, why);
+			cx_usage_error("--unmatched: '%s' cannot be a category: %s",
+				       cx_shown(&b, arg, strlen(arg)), why);
 		a->unmatched = arg;
 		break;
 	}
@@ -187,10 +169,12 @@ static cx_slice label_get(cx_reader *r, size_t li, cx_buf *b)
 {
 	cx_buf_reset(b);
 	cx_slice l = cx_rec_get(r, li, b);
-	const char *why = l.n ? bad_category(l.p, l.n) : NULL;
-	if (why)
-		cx_die_at(CX_EXIT_DATA, r->file, r->line, "field '%s': '%.*s' cannot be a category: %s",
-			  r->names[li], (int)l.n, l.p, why);
+	const char *why = l.n ? cx_category_problem(l.p, l.n) : NULL;
+	if (why) {
+		cx_buf_reset(b);
+		cx_die_at(CX_EXIT_DATA, r->file, r->line, "field '%s': '%s' cannot be a category: %s",
+			  r->names[li], cx_shown(b, r->f[li].p, r->f[li].n), why);
+	}
 	return l;
 }
 
@@ -248,13 +232,19 @@ static int cmd_eval(struct args *a)
 	text_open(&t, r, a->fields);
 	cx_buf lb = CX_BUF_INIT;
 	cx_bayes_eval *ev = cx_bayes_eval_new();
+	size_t labelled = 0;
 	while (cx_reader_next(r)) {
 		cx_slice l = label_get(r, li, &lb);
 		if (!l.n)
 			continue;
 		cx_slice s = text_get(&t, r);
 		cx_bayes_eval_add(ev, l.p, l.n, s.p, s.n);
+		labelled++;
 	}
+	/* As train: an empty report would read as a model that scored nothing. */
+	if (!labelled)
+		cx_die(CX_EXIT_DATA, "eval: no record has a label in field '%s': nothing to evaluate",
+		       a->label);
 	cx_output *out = cx_output_open(cx_opts.output);
 	cx_bayes_eval_run(ev, (int)a->folds, a->seed, out);
 	cx_output_close(out);
@@ -401,10 +391,11 @@ static int cmd_classify(struct args *a)
 	 * could put an empty category or a ';' in every record it decides. */
 	for (size_t i = 0; i < nlabels; i++) {
 		const char *l = cx_bayes_label(model, i);
-		const char *why = bad_category(l, strlen(l));
+		const char *why = cx_category_problem(l, strlen(l));
+		cx_buf b = CX_BUF_INIT;
 		if (why)
 			cx_die(CX_EXIT_DATA, "%s: class '%s' cannot be a category: %s",
-			       strcmp(a->model, "-") ? a->model : "(stdin)", l, why);
+			       strcmp(a->model, "-") ? a->model : "(stdin)", cx_shown(&b, l, strlen(l)), why);
 	}
 	double *probs = cx_malloc((nlabels ? nlabels : 1) * sizeof *probs);
 

@@ -12,6 +12,7 @@
 #include "input.h"
 #include "ruletok.h"
 #include "jit.h"
+#include "utf8.h"
 
 /* Tokens: lib/ruletok, without operators (man 5 cx-classify). */
 typedef cx_tok tok;
@@ -33,15 +34,24 @@ static int good_name(const char *s)
 	return 1;
 }
 
-/* Values go into ;-joined fields of the stream: no ';', no control bytes. */
+const char *cx_category_problem(const char *s, size_t n)
+{
+	if (!n)
+		return "it is empty";
+	if (cx_utf8_check(s, n))
+		return "it is not UTF-8";
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ';')
+			return "it holds a ';' (the --multi separator)";
+		if ((unsigned char)s[i] < 0x20)
+			return "it holds a control character";
+	}
+	return NULL;
+}
+
 static int good_value(const char *s)
 {
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s == ';' || (unsigned char)*s < 0x20)
-			return 0;
-	return 1;
+	return !cx_category_problem(s, strlen(s));
 }
 
 static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
@@ -218,6 +228,11 @@ static int parse_rule(pstate *ps, cx_crules *rs, cx_crule *r)
 	 * another file, which the message then names. */
 	for (size_t i = 0; i < rs->n; i++)
 		if (!strcmp(rs->v[i].name, r->name)) {
+			/* In one reading of a file the first is on an earlier
+			 * line; on this line or later, the file is read again. */
+			if (!strcmp(rs->v[i].file, r->file) && rs->v[i].line >= r->line)
+				return cx_rp_fail(ps, "duplicate rule name '%s': the rules file '%s' is given twice",
+						  r->name, r->file);
 			if (!strcmp(rs->v[i].file, r->file))
 				return cx_rp_fail(ps, "duplicate rule name '%s' (first at line %ld)", r->name,
 						  rs->v[i].line);

@@ -47,6 +47,13 @@ typedef struct cx_crule {
 	size_t npat;
 } cx_crule;
 
+/* Why s[0..n) cannot be a category, or NULL if it can.  Categories,
+ * subcategories and departments go into ;-joined fields of the stream
+ * (--multi): not empty, no ';', no control character, UTF-8.  The same
+ * rule holds for those that come from elsewhere (--unmatched, a model's
+ * labels). */
+const char *cx_category_problem(const char *s, size_t n);
+
 typedef struct cx_crules {
 	cx_crule *v;
 	size_t n, cap;

@@ -66,19 +66,24 @@ static int quoted(const char *s, size_t n, size_t *i, char delim, cx_buf *b)
 	return 0;
 }
 
-const char *cx_tokenize(cx_toks *ts, const char *s, size_t n, int flags)
+/* The tokenizer: tokens go to ts, or nowhere when ts is NULL (a scan
+ * for *comment alone: whether s ends inside a '#' comment). */
+static const char *scan(cx_toks *ts, const char *s, size_t n, int flags, int *comment)
 {
 	int ops = flags & CX_TOK_OPERATORS;
+	int after_tilde = 0;	/* the last token is an operator with '~' */
 	cx_buf b = CX_BUF_INIT;
 	const char *err = NULL;
 	size_t i = 0;
+	*comment = 0;
 	while (i < n && !err) {
 		char c = s[i];
-		int after_tilde = ts->n > 0 && ts->t[ts->n - 1].type == CX_TOK_OP &&
-				  strchr(ts->t[ts->n - 1].s, '~');
+		int tilde = 0;
 		if (is_space(c)) {
 			i++;
+			continue;
 		} else if (c == '#') {
+			*comment = 1;
 			break;
 		} else if (c == '"' || (c == '/' && (!ops || after_tilde))) {
 			if (quoted(s, n, &i, c, &b) < 0) {
@@ -91,23 +96,34 @@ const char *cx_tokenize(cx_toks *ts, const char *s, size_t n, int flags)
 			if (c == '/' || !ops)
 				while (i < n && !is_space(s[i]) && (ops || s[i] != '#'))
 					i++;
-			push(ts, c == '"' ? CX_TOK_STRING : CX_TOK_REGEX, b.p ? b.p : "", b.len, s + f,
-			     i - f);
+			if (ts)
+				push(ts, c == '"' ? CX_TOK_STRING : CX_TOK_REGEX, b.p ? b.p : "", b.len,
+				     s + f, i - f);
 		} else if (ops && is_opchar(c)) {
 			size_t st = i;
 			while (i < n && is_opchar(s[i]) && i - st < 2)
 				i++;
-			push(ts, CX_TOK_OP, s + st, i - st, NULL, 0);
+			tilde = memchr(s + st, '~', i - st) != NULL;
+			if (ts)
+				push(ts, CX_TOK_OP, s + st, i - st, NULL, 0);
 		} else {
 			size_t st = i;
 			while (i < n && !is_space(s[i]) && s[i] != '"' &&
 			       (ops ? !is_opchar(s[i]) : s[i] != '#'))
 				i++;
-			push(ts, CX_TOK_WORD, s + st, i - st, NULL, 0);
+			if (ts)
+				push(ts, CX_TOK_WORD, s + st, i - st, NULL, 0);
 		}
+		after_tilde = tilde;
 	}
 	cx_buf_free(&b);
 	return err;
+}
+
+const char *cx_tokenize(cx_toks *ts, const char *s, size_t n, int flags)
+{
+	int comment;
+	return scan(ts, s, n, flags, &comment);
 }
 
 /* ---- reading a rules file */
@@ -164,14 +180,15 @@ int cx_rp_line(cx_rparse *ps)
 			if (e > ps->at && t[e - 1] == '\r')
 				e--;
 			ps->lines++;
-			/* A comment line does not continue: "# off for now \"
-			 * would otherwise swallow the rule under it. */
-			size_t lead = ps->at;
-			while (lead < e && (t[lead] == ' ' || t[lead] == '\t'))
-				lead++;
-			int comment = lead < e && t[lead] == '#';
-			int cont = !comment && e > ps->at && t[e - 1] == '\\';
+			int cont = e > ps->at && t[e - 1] == '\\';
 			cx_buf_add(lg, t + ps->at, e - ps->at - (size_t)cont);
+			/* A backslash in a comment does not continue the line:
+			 * "# off for now \" would swallow the rule under it. */
+			if (cont) {
+				int comment;
+				scan(NULL, lg->p, lg->len, ps->tokflags, &comment);
+				cont = !comment;
+			}
 			ps->at = nl ? end + 1 : ps->n;
 			if (!cont || ps->at >= ps->n)
 				break;

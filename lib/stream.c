@@ -49,10 +49,13 @@ const char *cx_shown(cx_buf *b, const char *p, size_t n)
 			k--;
 	}
 	for (size_t i = 0; i < k; i++) {
-		if (p[i])
-			cx_buf_addc(b, p[i]);
-		else
+		unsigned char c = (unsigned char)p[i];
+		if (c == 0)
 			cx_buf_adds(b, "\\0");
+		else if (c < 0x20 || c == 0x7f)
+			cx_buf_addf(b, "\\x%02x", c);
+		else
+			cx_buf_addc(b, p[i]);
 	}
 	if (k < n)
 		cx_buf_adds(b, "...");

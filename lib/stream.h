@@ -92,8 +92,9 @@ _Noreturn void cx_bad_escape(const char *file, long line, const char *field);
 /* Append to b the value p[0..n) as a message quotes it, and return b->p:
  * give it the value as written in the stream (still escaped), so that a
  * newline in it cannot break the message's one line; a NUL byte is shown
- * as \0 (printf would end the text there); at most 64 bytes, cut before
- * a UTF-8 sequence, then "...". */
+ * as \0 (printf would end the text there) and any other control byte as
+ * \xHH (invisible, or breaking the line, otherwise); at most 64 bytes, cut
+ * before a UTF-8 sequence, then "...". */
 const char *cx_shown(cx_buf *b, const char *p, size_t n);
 
 /* Die (status 3) at the current record: "field 'NAME': WHAT: 'VALUE'",

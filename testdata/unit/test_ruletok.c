@@ -42,6 +42,13 @@ int main(void)
 	/* A comment line does not continue, whatever it ends in. */
 	CHECK_STR(LINES("# off \\\nr a\n"), "2:r|a");
 	CHECK_STR(LINES("  # off \\\nr a\n"), "2:r|a");
+	CHECK_STR(LINES("r a # note \\\nr b\n"), "1:r|a 2:r|b");
+	CHECK_STR(LINES("r a \\\n  b # note \\\nr c\n"), "1:r|a|b 3:r|c");
+	/* A '#' in a string or a pattern starts no comment. */
+	CHECK_STR(LINES("r \"#\" \\\nb\n"), "1:r|#|b");
+	CHECK_STR(LINES("r /#/ \\\nb\n"), "1:r|#|b");
+	/* A string may go on over a continued line. */
+	CHECK_STR(LINES("r \"a \\\nb\"\n"), "1:r|a  b");
 	/* A backslash on the last line joins nothing. */
 	CHECK_STR(LINES("a\\"), "1:a");
 	/* CRLF. */
