@@ -63,8 +63,10 @@ static int libc_offset(cx_instant t)
 #define SLOT 900
 #define NCACHE 4096
 static struct {
-	int64_t slot;		/* slot number + 1; 0 for empty */
+	int64_t slot;
 	int offset;
+	int used;	/* not slot + 1 == 0 for empty: slot -1 (the last 15
+			 * minutes of 1969) read as an empty entry's offset 0 */
 } offset_cache[NCACHE];
 
 static void clear_offset_cache(void)
@@ -79,13 +81,14 @@ int cx_utc_offset(cx_instant t)
 	t = clamp_instant(t);
 	int64_t slot = fdiv(t, SLOT);
 	size_t i = (size_t)((uint64_t)slot % NCACHE);
-	if (offset_cache[i].slot == slot + 1)
+	if (offset_cache[i].used && offset_cache[i].slot == slot)
 		return offset_cache[i].offset;
 	int first = libc_offset(slot * SLOT), last = libc_offset(slot * SLOT + SLOT - 1);
 	if (first != last)
 		return libc_offset(t);
-	offset_cache[i].slot = slot + 1;
+	offset_cache[i].slot = slot;
 	offset_cache[i].offset = first;
+	offset_cache[i].used = 1;
 	return first;
 }
 

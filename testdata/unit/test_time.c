@@ -684,6 +684,24 @@ static void test_dst(void)
 	CHECK_INT(parse("2011-12-30 12:00"), 1325239200 + 12 * 3600);
 }
 
+/* The offset cache once took an empty entry for slot -1, the last 15
+ * minutes of 1969, and answered offset 0 there (found by fuzz_time). */
+static void test_before_1970(void)
+{
+	tz("America/New_York");
+	for (cx_instant t = -901; t <= 0; t += 100)
+		CHECK_INT(cx_utc_offset(t), -18000);
+	CHECK_INT(cx_utc_offset(-2), -18000);
+	CHECK_INT(cx_utc_offset(0), -18000);
+	cx_period p = cx_period_of(-2, CX_HOUR);
+	char buf[CX_PERIOD_MAX];
+	cx_period_format(p, buf);
+	CHECK_STR(buf, "1969-12-31T18");
+	CHECK(cx_period_start(p) <= -2);
+	tz("UTC");
+	CHECK_INT(cx_utc_offset(-2), 0);
+}
+
 int main(void)
 {
 	test_iso();
@@ -694,5 +712,6 @@ int main(void)
 	test_zones();
 	test_periods();
 	test_dst();
+	test_before_1970();
 	return unit_done("time");
 }
