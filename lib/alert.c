@@ -583,10 +583,8 @@ static void reset_alert(engine *e)
 	alert *a = &e->a;
 	cx_buf *bs[] = { &a->period, &a->metric, &a->value, &a->threshold, &a->baseline, &a->p,
 			 &a->message, &a->key, &a->count, &a->ids };
-	/* Adding nothing allocates and terminates: p is then "" for the
-	 * fields an alert leaves empty (cx_buf_grow alone would leave its
-	 * new storage unterminated, and the state would get heap bytes as
-	 * the period of a record without created_at). */
+	/* p must be "" for the fields an alert leaves empty (the period of
+	 * a record without created_at): they are written as C strings. */
 	for (size_t i = 0; i < sizeof bs / sizeof bs[0]; i++) {
 		cx_buf_reset(bs[i]);
 		cx_buf_add(bs[i], "", 0);
