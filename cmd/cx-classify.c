@@ -7,6 +7,7 @@
 #include "canon.h"
 #include "classify.h"
 #include "err.h"
+#include "input.h"
 #include "opt.h"
 #include "output.h"
 #include "sentiment.h"
@@ -395,7 +396,7 @@ static int cmd_classify(struct args *a)
 		cx_buf b = CX_BUF_INIT;
 		if (why)
 			cx_die(CX_EXIT_DATA, "%s: class '%s' cannot be a category: %s",
-			       strcmp(a->model, "-") ? a->model : "(stdin)", cx_shown(&b, l, strlen(l)), why);
+			       cx_path_name(a->model), cx_shown(&b, l, strlen(l)), why);
 	}
 	double *probs = cx_malloc((nlabels ? nlabels : 1) * sizeof *probs);
 

@@ -297,7 +297,7 @@ void cx_crules_load(cx_crules *rs, const char *path)
 	cx_input_slurp(path, NULL, &b);
 	cx_buf err = CX_BUF_INIT;
 	/* Messages name standard input as cx(7) does, not "-". */
-	const char *name = strcmp(path, "-") ? path : "(stdin)";
+	const char *name = cx_path_name(path);
 	if (cx_crules_parse(rs, b.p ? b.p : "", b.len, name, &err) < 0)
 		cx_die(CX_EXIT_USAGE, "%s", err.p);
 	cx_buf_free(&err);

@@ -63,11 +63,10 @@ cx_input *cx_input_open(const char *path, const char *encoding)
 			cx_input_max_line = (size_t)v;
 	}
 	cx_input *in = cx_calloc(1, sizeof *in);
+	in->name = cx_path_name(path);
 	if (!path || !strcmp(path, "-")) {
-		in->name = "(stdin)";
 		in->fd = 0;
 	} else {
-		in->name = path;
 		in->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (in->fd < 0)
 			cx_die(CX_EXIT_IO, "cannot open '%s': %s", path, strerror(errno));
@@ -99,6 +98,11 @@ void cx_input_close(cx_input *in)
 	free(in->mid);
 	free(in->buf);
 	free(in);
+}
+
+const char *cx_path_name(const char *path)
+{
+	return !path || !strcmp(path, "-") ? "(stdin)" : path;
 }
 
 const char *cx_input_name(const cx_input *in)

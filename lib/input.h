@@ -40,6 +40,8 @@ void cx_input_close(cx_input *in);
 
 /* Name for messages: the path, or "(stdin)". */
 const char *cx_input_name(const cx_input *in);
+/* The same for a path not opened yet (NULL or "-": "(stdin)"). */
+const char *cx_path_name(const char *path);
 
 /* Next line without its '\n' (a last line without '\n' counts).  Returns
  * 0 at end of input, 1 otherwise.  *lineno is set to its 1-based number. */

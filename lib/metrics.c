@@ -1361,6 +1361,18 @@ static int time_value(struct engine *e, size_t field, cx_instant *t)
 	return 1;
 }
 
+/* Parse a number field of the current record; 0 if empty. */
+static int number_value(struct engine *e, size_t field, double *x)
+{
+	cx_slice v = value(e, field);
+	if (v.n == 0)
+		return 0;
+	int rc = cx_num_parse(v.p, v.n, x);
+	if (rc < 0)
+		cx_rec_bad_field(e->r, field, cx_num_strerror(rc));
+	return 1;
+}
+
 static int flag_value(struct engine *e, size_t field)
 {
 	cx_slice v = value(e, field);
@@ -1409,13 +1421,9 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 			break;
 		}
 		case ST_VAL: {
-			cx_slice v = value(e, st->field[0]);
-			if (v.n == 0)
-				break;
 			double x;
-			int rc = cx_num_parse(v.p, v.n, &x);
-			if (rc < 0)
-				cx_rec_bad_field(e->r, st->field[0], cx_num_strerror(rc));
+			if (!number_value(e, st->field[0], &x))
+				break;
 			val_add(e, gid, s, x);
 			break;
 		}
@@ -1495,26 +1503,18 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 			break;
 		}
 		case ST_SCORE: {
-			cx_slice v = value(e, st->field[0]);
-			if (v.n == 0)
-				break;
 			double x;
-			int rc = cx_num_parse(v.p, v.n, &x);
-			if (rc < 0)
-				cx_rec_bad_field(e->r, st->field[0], cx_num_strerror(rc));
+			if (!number_value(e, st->field[0], &x))
+				break;
 			d[0] += 1;
 			d[1] += x >= st->hi_at;
 			d[2] += x <= st->lo_at;
 			break;
 		}
 		case ST_NEG: {
-			cx_slice v = value(e, st->field[0]);
-			if (v.n == 0)
-				break;
 			double x;
-			int rc = cx_num_parse(v.p, v.n, &x);
-			if (rc < 0)
-				cx_rec_bad_field(e->r, st->field[0], cx_num_strerror(rc));
+			if (!number_value(e, st->field[0], &x))
+				break;
 			d[0] += x < 0 ? w : 0;
 			d[1] += w;
 			break;

@@ -612,7 +612,7 @@ void cx_rules_load(cx_rules *rs, const char *path)
 	cx_input_slurp(path, NULL, &b);
 	cx_buf err = CX_BUF_INIT;
 	/* Messages name standard input as every cx message does (cx(7)). */
-	const char *name = strcmp(path, "-") ? path : "(stdin)";
+	const char *name = cx_path_name(path);
 	size_t before = rs->n;
 	if (cx_rules_parse(rs, b.p ? b.p : "", b.len, name, &err) < 0) {
 		cx_buf_free(&b);

@@ -313,7 +313,7 @@ void cx_lex_load(cx_lexicon *lx, const char *path, enum cx_lex_format fmt)
 	cx_input_slurp(path, NULL, &b);
 	cx_buf err = CX_BUF_INIT;
 	/* Messages name standard input as cx(7) does, not "-". */
-	const char *name = strcmp(path, "-") ? path : "(stdin)";
+	const char *name = cx_path_name(path);
 	if (cx_lex_parse(lx, b.p ? b.p : "", b.len, name, fmt, 0, &err) < 0)
 		cx_die(CX_EXIT_USAGE, "%s", err.p);
 	cx_buf_free(&err);
