@@ -29,7 +29,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcre2-8 -l
 LIBS    := -lcsv $(PKG_LIBS) -lm
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DCX_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ilib
 
-LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_SRC := $(sort $(wildcard lib/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 PROGS   := $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%)
@@ -39,18 +39,18 @@ UNITS   := $(UNIT_SRC:testdata/unit/%.c=$(BUILD)/unit/%)
 all: $(PROGS)
 	@mkdir -p bin && for p in $(PROGS); do ln -sf ../$$p bin/; done
 
-$(BUILD)/lib/%.o: lib/%.c lib/*.h
+$(BUILD)/lib/%.o: lib/%.c lib/*/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libcx.a: $(LIB_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/bin/%: cmd/%.c $(BUILD)/libcx.a lib/*.h
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/libcx.a lib/*/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcx.a $(LIBS) $(LDFLAGS)
 
-$(BUILD)/unit/%: testdata/unit/%.c $(BUILD)/libcx.a lib/*.h testdata/unit/unit.h testdata/unit/testio.h
+$(BUILD)/unit/%: testdata/unit/%.c $(BUILD)/libcx.a lib/*/*.h testdata/unit/unit.h testdata/unit/testio.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcx.a $(LIBS) $(LDFLAGS)
 

@@ -2,14 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert.h"
-#include "buf.h"
-#include "cxtime.h"
-#include "err.h"
-#include "opt.h"
-#include "output.h"
-#include "rules.h"
-#include "stream.h"
+#include "alert/alert.h"
+#include "core/buf.h"
+#include "core/cxtime.h"
+#include "core/err.h"
+#include "core/opt.h"
+#include "io/output.h"
+#include "alert/rules.h"
+#include "io/stream.h"
 
 enum {
 	OPT_RULES = 'r', OPT_STATE = 's', OPT_ALL = 'a',

@@ -4,19 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canon.h"
-#include "classify.h"
-#include "err.h"
-#include "input.h"
-#include "opt.h"
-#include "output.h"
-#include "sentiment.h"
-#include "stream.h"
-#include "utf8.h"
+#include "io/canon.h"
+#include "text/classify.h"
+#include "core/err.h"
+#include "io/input.h"
+#include "core/opt.h"
+#include "io/output.h"
+#include "text/sentiment.h"
+#include "io/stream.h"
+#include "core/utf8.h"
 
 /* The naive Bayes model is lib/bayes.{h,c}, written separately; until it
  * lands, train, eval and --model report that they are not built in. */
-#include "bayes.h"
+#include "text/bayes.h"
 
 enum {
 	OPT_MULTI = 0x100, OPT_EXPLAIN, OPT_OVERRIDE, OPT_UNMATCHED, OPT_PRINT_RULES, OPT_PRINT_LEX,

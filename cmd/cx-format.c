@@ -2,12 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "format.h"
-#include "opt.h"
-#include "output.h"
-#include "stream.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "io/format.h"
+#include "core/opt.h"
+#include "io/output.h"
+#include "io/stream.h"
 
 enum { OPT_BOM = 0x100, OPT_CRLF, OPT_NUMBERS, OPT_MAX_WIDTH };
 

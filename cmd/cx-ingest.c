@@ -5,16 +5,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cxtime.h"
-#include "err.h"
-#include "ingest.h"
-#include "keys.h"
-#include "opt.h"
-#include "output.h"
-#include "rows.h"
-#include "stream.h"
-#include "utf8.h"
+#include "core/buf.h"
+#include "core/cxtime.h"
+#include "core/err.h"
+#include "ingest/ingest.h"
+#include "core/keys.h"
+#include "core/opt.h"
+#include "io/output.h"
+#include "io/rows.h"
+#include "io/stream.h"
+#include "core/utf8.h"
 
 enum {
 	OPT_SOURCE = 0x100, OPT_FROM, OPT_ENCODING, OPT_SKIP, OPT_MAP, OPT_MAP_FILE, OPT_REQUIRE,

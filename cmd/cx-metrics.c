@@ -2,14 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canon.h"
-#include "cxtime.h"
-#include "err.h"
-#include "metrics.h"
-#include "num.h"
-#include "opt.h"
-#include "output.h"
-#include "stream.h"
+#include "io/canon.h"
+#include "core/cxtime.h"
+#include "core/err.h"
+#include "stats/metrics.h"
+#include "core/num.h"
+#include "core/opt.h"
+#include "io/output.h"
+#include "io/stream.h"
 
 enum {
 	OPT_TOTALS = 0x100, OPT_FILL, OPT_PRECISION, OPT_DETERIORATED, OPT_COUNT_FIELD, OPT_USE,

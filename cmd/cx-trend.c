@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "num.h"
-#include "opt.h"
-#include "output.h"
-#include "stream.h"
-#include "trend.h"
+#include "core/err.h"
+#include "core/num.h"
+#include "core/opt.h"
+#include "io/output.h"
+#include "io/stream.h"
+#include "stats/trend.h"
 
 enum {
 	OPT_LIST = 0x100, OPT_COUNTS, OPT_DENOMINATOR, OPT_MA, OPT_EWMA, OPT_SLOPE, OPT_BASELINE,

@@ -9,10 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "err.h"
-#include "keys.h"
-#include "opt.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/keys.h"
+#include "core/opt.h"
 
 static const char usage[] =
 	"Usage: cx COMMAND [ARG]...\n"

@@ -1,6 +1,6 @@
 /*
  * fuzz_bayes_model: libFuzzer target for the naive Bayes model reader
- * (cx_bayes_load in lib/bayes.c).
+ * (cx_bayes_load in lib/text/bayes.c).
  *
  * The input is a model file.  Loading it either dies (bad data: the
  * cx_die is caught by a cx_atdie() hook that longjmps back) or gives a
@@ -24,10 +24,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "bayes.h"
-#include "buf.h"
-#include "err.h"
-#include "output.h"
+#include "text/bayes.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "io/output.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -1,6 +1,6 @@
 /*
  * fuzz_classify_rules: libFuzzer target for the cx-classify rules parser
- * (lib/classify.c).
+ * (lib/text/classify.c).
  *
  * Besides "no crash, no sanitizer report", it checks the parser's promises:
  * a failed parse reports "NAME:LINE: message" with LINE within the input;
@@ -9,7 +9,7 @@
  * with and without --multi, the first hit agreeing.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DCX_VERSION='"f"' -Ilib \
- *     testdata/fuzz/fuzz_classify_rules.c $(ls lib/[a-z]*.c) -lcsv -lpcre2-8 -lgsl -lgslcblas -lz -lm \
+ *     testdata/fuzz/fuzz_classify_rules.c lib/*/*.c -lcsv -lpcre2-8 -lgsl -lgslcblas -lz -lm \
  *     -o fuzz_classify_rules
  *   ./fuzz_classify_rules testdata/fuzz/corpus/classify_rules
  */
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
+#include "text/classify.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_input: libFuzzer target for the input layer (lib/input.c): gzip,
+ * fuzz_input: libFuzzer target for the input layer (lib/io/input.c): gzip,
  * iconv, BOM, line splitting, the line length limit.
  *
  * Two control bytes, then the payload:
@@ -42,9 +42,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "buf.h"
-#include "err.h"
-#include "input.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "io/input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

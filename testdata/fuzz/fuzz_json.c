@@ -1,5 +1,5 @@
 /*
- * fuzz_json: libFuzzer target for lib/json.c.
+ * fuzz_json: libFuzzer target for lib/io/json.c.
  *
  * Besides "no crash, no sanitizer report", it checks what the parser
  * promises: every string (key or value) survives put_string and a second
@@ -9,14 +9,14 @@
  * the raw input.  Objects are static so the reuse path is what is fuzzed.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *     testdata/fuzz/fuzz_json.c lib/json.c lib/buf.c lib/err.c -o fuzz_json
+ *     testdata/fuzz/fuzz_json.c lib/io/json.c lib/core/buf.c lib/core/err.c -o fuzz_json
  *   ./fuzz_json testdata/fuzz/corpus/json
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "io/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_mapfile: libFuzzer target for the column map of cx-ingest
- * (lib/ingest.c): cx_ingest_read_map_file() on the input as a file, and
+ * (lib/ingest/ingest.c): cx_ingest_read_map_file() on the input as a file, and
  * cx_ingest_add_map() on the input as a --map string.
  *
  * A model of the documented syntax says which pairs must come out and
@@ -30,9 +30,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "err.h"
-#include "ingest.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "ingest/ingest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -1,6 +1,6 @@
 /*
  * fuzz_metrics_partial: libFuzzer target for the --merge reader of
- * lib/metrics.c (partial results read back), through cx_metrics_run().
+ * lib/stats/metrics.c (partial results read back), through cx_metrics_run().
  *
  * Byte 0 picks the options: bit 0 --totals (final output), bit 1 -p all
  * instead of -p month, bit 2 -g product.  The rest follows a valid
@@ -26,12 +26,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cxtime.h"
-#include "err.h"
-#include "metrics.h"
-#include "output.h"
-#include "stream.h"
+#include "core/buf.h"
+#include "core/cxtime.h"
+#include "core/err.h"
+#include "stats/metrics.h"
+#include "io/output.h"
+#include "io/stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

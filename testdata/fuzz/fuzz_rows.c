@@ -1,5 +1,5 @@
 /*
- * fuzz_rows: libFuzzer target for lib/rows.c (CSV, TSV, JSON Lines).
+ * fuzz_rows: libFuzzer target for lib/io/rows.c (CSV, TSV, JSON Lines).
  *
  * Byte 0 picks the format (b % 3: csv, tsv, jsonl), the lines to skip
  * before the header ((b / 3) % 3) and, for jsonl, whether the header is
@@ -30,10 +30,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "err.h"
-#include "json.h"
-#include "rows.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "io/json.h"
+#include "io/rows.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

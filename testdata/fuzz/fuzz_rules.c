@@ -1,5 +1,5 @@
 /*
- * fuzz_rules: libFuzzer target for the rules parser (lib/rules.c).
+ * fuzz_rules: libFuzzer target for the rules parser (lib/alert/rules.c).
  *
  * Besides "no crash, no sanitizer report", it checks the parser's promises:
  * a failed parse reports "NAME:LINE: message" with LINE within the input;
@@ -8,14 +8,14 @@
  * dying, so no longjmp is needed.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DCX_VERSION='"f"' -Ilib \
- *     testdata/fuzz/fuzz_rules.c $(ls lib/[a-z]*.c) -lcsv -lpcre2-8 -lgsl -lgslcblas -lz -lm -o fuzz_rules
+ *     testdata/fuzz/fuzz_rules.c lib/*/*.c -lcsv -lpcre2-8 -lgsl -lgslcblas -lz -lm -o fuzz_rules
  *   ./fuzz_rules testdata/fuzz/corpus/rules
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "alert/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

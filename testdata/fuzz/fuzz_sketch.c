@@ -1,6 +1,6 @@
 /*
- * fuzz_sketch: libFuzzer target for the text forms of lib/hll.c and
- * lib/sketch.c.
+ * fuzz_sketch: libFuzzer target for the text forms of lib/stats/hll.c and
+ * lib/stats/sketch.c.
  *
  * The whole input goes to cx_hll_get and to cx_sketch_get (libFuzzer's
  * buffer is exactly the input, so ASan sees any read past n).  Besides "no
@@ -13,8 +13,8 @@
  * their storage, as cx-metrics does.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *     testdata/fuzz/fuzz_sketch.c lib/hll.c lib/sketch.c lib/keys.c \
- *     lib/buf.c lib/err.c -lm -o fuzz_sketch
+ *     testdata/fuzz/fuzz_sketch.c lib/stats/hll.c lib/stats/sketch.c lib/core/keys.c \
+ *     lib/core/buf.c lib/core/err.c -lm -o fuzz_sketch
  *   ./fuzz_sketch testdata/fuzz/corpus/sketch
  */
 #include <math.h>
@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "hll.h"
-#include "sketch.h"
+#include "core/buf.h"
+#include "stats/hll.h"
+#include "stats/sketch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

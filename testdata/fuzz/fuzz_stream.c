@@ -1,5 +1,5 @@
 /*
- * fuzz_stream: libFuzzer target for the record reader (lib/stream.c).
+ * fuzz_stream: libFuzzer target for the record reader (lib/io/stream.c).
  *
  * The input is a cx stream file.  A small model of man/cx.7 (split at LF,
  * drop one CR before it and a UTF-8 BOM at the start, header of unique
@@ -38,10 +38,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "err.h"
-#include "output.h"
-#include "stream.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "io/output.h"
+#include "io/stream.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

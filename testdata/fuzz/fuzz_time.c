@@ -5,14 +5,14 @@
  * The zone is $CX_FUZZ_TZ, else America/New_York for its DST gaps.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *     testdata/fuzz/fuzz_time.c lib/cxtime.c lib/buf.c lib/err.c -o fuzz_time
+ *     testdata/fuzz/fuzz_time.c lib/core/cxtime.c lib/core/buf.c lib/core/err.c -o fuzz_time
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cxtime.h"
+#include "core/cxtime.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -40,7 +40,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "core/err.h"
 
 static jmp_buf die_jmp;
 static int die_armed, die_hooked;

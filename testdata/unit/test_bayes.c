@@ -1,5 +1,5 @@
 /*
- * test_bayes: the naive Bayes classifier (lib/bayes.c).
+ * test_bayes: the naive Bayes classifier (lib/text/bayes.c).
  *
  *   build/unit/test_bayes                    the unit tests
  *   build/unit/test_bayes --eval LABEL TEXT [FOLDS [SEED]] < STREAM
@@ -13,10 +13,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "bayes.h"
-#include "err.h"
-#include "output.h"
-#include "stream.h"
+#include "text/bayes.h"
+#include "core/err.h"
+#include "io/output.h"
+#include "io/stream.h"
 #include "testio.h"
 
 /* ---- n-grams ---- */

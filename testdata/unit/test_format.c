@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "format.h"
-#include "output.h"
-#include "stream.h"
+#include "core/buf.h"
+#include "io/format.h"
+#include "io/output.h"
+#include "io/stream.h"
 #include "unit.h"
 #include "testio.h"
 

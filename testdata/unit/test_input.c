@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "input.h"
+#include "core/buf.h"
+#include "io/input.h"
 #include "unit.h"
 #define TESTIO_TMP "/tmp/cx-test-input"
 #include "testio.h"

@@ -1,5 +1,5 @@
 /*
- * test_json: every rule of lib/json.h, accepted and rejected.  Each line is
+ * test_json: every rule of lib/io/json.h, accepted and rejected.  Each line is
  * parsed from a malloc'd copy of exactly its length with no NUL after it,
  * so under ASan a read past n is caught.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "io/json.h"
 #include "unit.h"
 
 static cx_json_obj obj = CX_JSON_OBJ_INIT;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys.h"
+#include "core/keys.h"
 #include "unit.h"
 
 static void test_basic(void)

@@ -1,5 +1,5 @@
 /*
- * test_metrics: the pure parts of pain_index (lib/metrics.c): reading
+ * test_metrics: the pure parts of pain_index (lib/stats/metrics.c): reading
  * --pain-weights over the defaults, and the weighted mean that leaves out
  * the components a group does not have.  The engine itself is tested by
  * the golden cases (testdata/cases/metrics/pain-*).
@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "metrics.h"
+#include "core/buf.h"
+#include "stats/metrics.h"
 #include "unit.h"
 
 /* Parse spec; on failure *why holds the message. */

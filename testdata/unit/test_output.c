@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "err.h"
-#include "output.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "io/output.h"
 #include "unit.h"
 #include "testio.h"
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "rows.h"
+#include "core/buf.h"
+#include "io/rows.h"
 #include "unit.h"
 #define TESTIO_TMP "/tmp/cx-test-rows"
 #include "testio.h"

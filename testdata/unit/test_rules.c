@@ -1,8 +1,8 @@
-/* test_rules: the rules grammar of lib/rules.c. */
+/* test_rules: the rules grammar of lib/alert/rules.c. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "alert/rules.h"
 #include "unit.h"
 
 static int parse(cx_rules *rs, const char *text, cx_buf *err)

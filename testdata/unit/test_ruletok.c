@@ -1,7 +1,7 @@
-/* test_ruletok: tokens and logical lines of a rules file (lib/ruletok.c). */
+/* test_ruletok: tokens and logical lines of a rules file (lib/core/ruletok.c). */
 #include <string.h>
 
-#include "ruletok.h"
+#include "core/ruletok.h"
 #include "unit.h"
 
 /* The logical lines of text, as "LINE:tok|tok|..." joined by spaces, or

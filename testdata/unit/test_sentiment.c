@@ -1,12 +1,12 @@
-/* Unit tests for lib/sentiment.c and lib/classify.c: the built-in data
+/* Unit tests for lib/text/sentiment.c and lib/text/classify.c: the built-in data
  * parses, scores follow the documented formula, and the prefilter never
  * changes an answer. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "sentiment.h"
+#include "text/classify.h"
+#include "text/sentiment.h"
 #include "unit.h"
 
 static double score(const cx_lexicon *lx, const char *s, int *emo, int *anger)

@@ -1,6 +1,6 @@
 /*
- * test_sketch: the two approximate aggregates, HyperLogLog (lib/hll.c)
- * and DDSketch (lib/sketch.c).
+ * test_sketch: the two approximate aggregates, HyperLogLog (lib/stats/hll.c)
+ * and DDSketch (lib/stats/sketch.c).
  *
  * Small cases are checked exactly (empty, one value, merges against the
  * sketch of the union, the text forms and what they reject); accuracy is
@@ -17,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "hll.h"
-#include "keys.h"
-#include "sketch.h"
+#include "core/buf.h"
+#include "stats/hll.h"
+#include "core/keys.h"
+#include "stats/sketch.h"
 #include "unit.h"
 
 /* splitmix64: a fixed, seedable stream of test data. */

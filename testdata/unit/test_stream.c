@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "input.h"
-#include "stream.h"
+#include "core/buf.h"
+#include "io/input.h"
+#include "io/stream.h"
 #include "unit.h"
 #define TESTIO_TMP "/tmp/cx-test-stream"
 #include "testio.h"

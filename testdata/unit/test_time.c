@@ -1,6 +1,6 @@
 /* Expected instants were computed with date(1), e.g.
  * TZ=Asia/Shanghai date -d '2024-03-05 14:02:33' +%s, and hard-coded. */
-#include "cxtime.h"
+#include "core/cxtime.h"
 
 #include <stdlib.h>
 #include <string.h>

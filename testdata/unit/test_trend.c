@@ -3,7 +3,7 @@
 #include <gsl/gsl_errno.h>
 #include <math.h>
 
-#include "trend.h"
+#include "stats/trend.h"
 #include "unit.h"
 
 #define NEAR(got, want, tol) CHECK(fabs((got) - (want)) <= (tol))

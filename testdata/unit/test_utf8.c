@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "core/utf8.h"
 #include "unit.h"
 
 static size_t checkn(const char *s, size_t n)

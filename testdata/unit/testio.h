@@ -32,7 +32,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "unit.h"
 
 #ifndef TESTIO_TMP

@@ -1,0 +1,58 @@
+/*
+ * alert: evaluating a rule table (rules.h) over a stream, remembering what
+ * fired, and writing the alerts (the engine of cx-alert).
+ *
+ * Binding: the input's header decides which rules apply.  A stream with a
+ * `period` column is a cx-trend stream: trend rules apply to it, and a
+ * trend rule naming a column it lacks is an error at the rule's line.  Any
+ * other stream holds complaint records: record, window, text and sla
+ * rules apply when it has their fields; the others are skipped with a note
+ * on standard error (an error with strict).
+ *
+ * Evaluation is one pass in input order, so alerts can be written as the
+ * records arrive (stream); only sla rules wait for the end of the input,
+ * since their default "now" is the latest time in it.
+ *
+ * State: an incident is identified by (rule, group key) for trend and sla
+ * rules, and by (rule, group key, period) for the event kinds (record,
+ * window, text).  See man/cx-alert.1 for the fired / ongoing / resolved
+ * rules.  The state file is rewritten atomically (output.h) after the
+ * alerts have been written: a run killed before that leaves the old state,
+ * so an alert is sent at least once, never lost.
+ *
+ * Memory: the engine owns its per-group state (run lengths, window
+ * deques) and copies of the open sla candidates; all of it grows with the
+ * number of groups and open tickets, not with the number of records.
+ */
+#ifndef CX_ALERT_H
+#define CX_ALERT_H
+
+#include "core/cxtime.h"
+#include "io/output.h"
+#include "alert/rules.h"
+#include "io/stream.h"
+
+enum cx_render { CX_RENDER_TSV, CX_RENDER_WECOM, CX_RENDER_DINGTALK, CX_RENDER_FEISHU,
+		 CX_RENDER_SLACK, CX_RENDER_EMAIL };
+
+typedef struct cx_alert_conf {
+	const char *state;	/* --state FILE, or NULL */
+	int all;		/* print ongoing alerts too */
+	int strict;		/* a rule that does not fit the input is an error */
+	int stream;		/* flush each alert; sla rules are skipped */
+	enum cx_render render;
+	const char *mail_from, *mail_to, *subject;
+	int now_set;
+	cx_instant now;
+} cx_alert_conf;
+
+/* Name to format; 0, or -1 if unknown. */
+int cx_render_parse(const char *name, enum cx_render *out);
+/* "tsv, wecom, ..." for messages. */
+const char *cx_render_names(void);
+
+/* The whole run.  Returns CX_EXIT_FOUND if a new alert fired, else 0;
+ * dies with 2 for rules that do not fit the input, 3 for bad data. */
+int cx_alert_run(const cx_alert_conf *c, const cx_rules *rs, cx_reader *r, cx_output *o);
+
+#endif
