@@ -1,22 +1,18 @@
 /* cx-classify: category, department, severity and sentiment from complaint text. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/canon.h"
-#include "text/classify.h"
 #include "core/err.h"
-#include "io/input.h"
 #include "core/opt.h"
+#include "io/canon.h"
 #include "io/output.h"
-#include "text/sentiment.h"
 #include "io/stream.h"
-#include "core/utf8.h"
-
-/* The naive Bayes model is lib/bayes.{h,c}, written separately; until it
- * lands, train, eval and --model report that they are not built in. */
+#include "text/annotate.h"
 #include "text/bayes.h"
+#include "text/classify.h"
+#include "text/sentiment.h"
+#include "text/textsrc.h"
 
 enum {
 	OPT_MULTI = 0x100, OPT_EXPLAIN, OPT_OVERRIDE, OPT_UNMATCHED, OPT_PRINT_RULES, OPT_PRINT_LEX,
@@ -118,51 +114,6 @@ static void handle(int key, const char *arg, void *ctx)
 	}
 }
 
-/* The text to classify: one field as it is, several joined by '\n'. */
-typedef struct textsrc {
-	size_t *idx;
-	size_t n;
-	cx_buf scratch, joined;
-} textsrc;
-
-static void text_open(textsrc *t, const cx_reader *r, const char *fields)
-{
-	memset(t, 0, sizeof *t);
-	t->idx = cx_reader_need_list(r, fields ? fields : cx_canon("text"), &t->n);
-}
-
-/* Field i's value must be UTF-8: the patterns run without PCRE2's check. */
-static void text_check(const cx_reader *r, size_t i, cx_slice v)
-{
-	size_t bad = cx_utf8_check(v.p, v.n);
-	if (bad)
-		cx_die_at(CX_EXIT_DATA, r->file, r->line, "field '%s': not UTF-8 (byte %zu)", r->names[i],
-			  bad);
-}
-
-static cx_slice text_get(textsrc *t, cx_reader *r)
-{
-	cx_slice s;
-	if (t->n == 1) {
-		s = cx_rec_get(r, t->idx[0], &t->scratch);
-		text_check(r, t->idx[0], s);
-	} else {
-		/* Each field is checked on its own, so that the message names
-		 * the field that is not UTF-8 and the byte in it. */
-		cx_buf_reset(&t->joined);
-		for (size_t i = 0; i < t->n; i++) {
-			cx_buf_reset(&t->scratch);
-			cx_slice v = cx_rec_get(r, t->idx[i], &t->scratch);
-			text_check(r, t->idx[i], v);
-			if (i)
-				cx_buf_addc(&t->joined, '\n');
-			cx_buf_add(&t->joined, v.p, v.n);
-		}
-		s = (cx_slice){ t->joined.p ? t->joined.p : "", t->joined.len };
-	}
-	return s;
-}
-
 /* The label of a record for train and eval: empty (unlabelled), or one
  * that can be a category; dies on one that cannot (status 3), before a
  * model that --model would refuse is written. */
@@ -179,14 +130,7 @@ static cx_slice label_get(cx_reader *r, size_t li, cx_buf *b)
 	return l;
 }
 
-static void text_close(textsrc *t)
-{
-	free(t->idx);
-	cx_buf_free(&t->scratch);
-	cx_buf_free(&t->joined);
-}
-
-/* ---- train and eval (lib/bayes) */
+/* ---- train and eval (lib/text/bayes) */
 
 static int cmd_train(struct args *a)
 {
@@ -196,15 +140,15 @@ static int cmd_train(struct args *a)
 		cx_usage_error("train: -o MODEL is required");
 	cx_reader *r = cx_reader_open(a->files, a->nfiles);
 	size_t li = cx_reader_need(r, a->label);
-	textsrc t;
-	text_open(&t, r, a->fields);
+	cx_textsrc t;
+	cx_textsrc_open(&t, r, a->fields);
 	cx_buf lb = CX_BUF_INIT;
 	cx_bayes *m = cx_bayes_new();
 	while (cx_reader_next(r)) {
 		cx_slice l = label_get(r, li, &lb);
 		if (!l.n)
 			continue;	/* unlabelled */
-		cx_slice s = text_get(&t, r);
+		cx_slice s = cx_textsrc_get(&t, r);
 		cx_bayes_add(m, l.p, l.n, s.p, s.n);
 	}
 	/* A model of no class is one --model refuses: say so now, not
@@ -218,7 +162,7 @@ static int cmd_train(struct args *a)
 	cx_output_close(out);
 	cx_bayes_free(m);
 	cx_buf_free(&lb);
-	text_close(&t);
+	cx_textsrc_close(&t);
 	cx_reader_close(r);
 	return CX_EXIT_OK;
 }
@@ -229,8 +173,8 @@ static int cmd_eval(struct args *a)
 		cx_usage_error("eval: -l LABELFIELD is required");
 	cx_reader *r = cx_reader_open(a->files, a->nfiles);
 	size_t li = cx_reader_need(r, a->label);
-	textsrc t;
-	text_open(&t, r, a->fields);
+	cx_textsrc t;
+	cx_textsrc_open(&t, r, a->fields);
 	cx_buf lb = CX_BUF_INIT;
 	cx_bayes_eval *ev = cx_bayes_eval_new();
 	size_t labelled = 0;
@@ -238,7 +182,7 @@ static int cmd_eval(struct args *a)
 		cx_slice l = label_get(r, li, &lb);
 		if (!l.n)
 			continue;
-		cx_slice s = text_get(&t, r);
+		cx_slice s = cx_textsrc_get(&t, r);
 		cx_bayes_eval_add(ev, l.p, l.n, s.p, s.n);
 		labelled++;
 	}
@@ -251,75 +195,12 @@ static int cmd_eval(struct args *a)
 	cx_output_close(out);
 	cx_bayes_eval_free(ev);
 	cx_buf_free(&lb);
-	text_close(&t);
+	cx_textsrc_close(&t);
 	cx_reader_close(r);
 	return CX_EXIT_OK;
 }
 
 /* ---- classify */
-
-enum { O_CATEGORY, O_SUBCATEGORY, O_DEPARTMENT, O_SEVERITY, O_RULE, O_MATCH, O_SPAN, O_PROB,
-       O_SENTIMENT, O_EMOTION, O_ANGER, O_N };
-static const char *const out_names[O_N] = {
-	"category", "subcategory", "department", "severity", "rule", "match", "span", "probability",
-	"sentiment", "emotion", "anger",
-};
-
-/* Write the hits' field k, ';'-joined. */
-static void out_joined(cx_output *o, const cx_cmatch *m, int k, const char *s)
-{
-	for (size_t i = 0; i < m->nhits; i++) {
-		const cx_crule *r = m->hits[i].rule;
-		if (i)
-			cx_out_c(o, ';');
-		switch (k) {
-		case O_CATEGORY: cx_out_field(o, r->category, strlen(r->category)); break;
-		case O_SUBCATEGORY: cx_out_field(o, r->subcategory, strlen(r->subcategory)); break;
-		case O_DEPARTMENT: cx_out_field(o, r->dept, strlen(r->dept)); break;
-		case O_RULE: cx_out_field(o, r->name, strlen(r->name)); break;
-		case O_MATCH:
-			cx_out_field(o, s + m->hits[i].start, m->hits[i].end - m->hits[i].start);
-			break;
-		case O_SPAN: {
-			size_t a = 0, b;
-			for (size_t j = 0; j < m->hits[i].start; j++)
-				a += ((unsigned char)s[j] & 0xC0) != 0x80;
-			b = a;
-			for (size_t j = m->hits[i].start; j < m->hits[i].end; j++)
-				b += ((unsigned char)s[j] & 0xC0) != 0x80;
-			char tmp[48];
-			int n = snprintf(tmp, sizeof tmp, "%zu-%zu", a, b);
-			cx_out_raw(o, tmp, (size_t)n);
-			break;
-		}
-		}
-	}
-}
-
-static int sev_rank(const char *s)
-{
-	static const char *const v[] = { "low", "medium", "high", "critical" };
-	for (int i = 0; i < 4; i++)
-		if (!strcmp(s, v[i]))
-			return i;
-	return -1;
-}
-
-/* Remove duplicate (category, subcategory) hits, keeping the first. */
-static void dedupe(cx_cmatch *m)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < m->nhits; i++) {
-		const cx_crule *r = m->hits[i].rule;
-		int dup = 0;
-		for (size_t j = 0; j < k && !dup; j++)
-			dup = !strcmp(m->hits[j].rule->category, r->category) &&
-			      !strcmp(m->hits[j].rule->subcategory, r->subcategory);
-		if (!dup)
-			m->hits[k++] = m->hits[i];
-	}
-	m->nhits = k;
-}
 
 /* Rules, lexicons and the model are read whole before the records; the
  * second reader of standard input would find it empty and say only
@@ -385,163 +266,17 @@ static int cmd_classify(struct args *a)
 	}
 
 	cx_bayes *model = a->model ? cx_bayes_load(a->model) : NULL;
-	/* The probabilities of every label, filled by cx_bayes_classify. */
-	size_t nlabels = model ? cx_bayes_nlabels(model) : 0;
-	/* A model file may hold any label (lib/bayes); train writes only
-	 * labels that can be categories, but a file made or edited by hand
-	 * could put an empty category or a ';' in every record it decides. */
-	for (size_t i = 0; i < nlabels; i++) {
-		const char *l = cx_bayes_label(model, i);
-		const char *why = cx_category_problem(l, strlen(l));
-		cx_buf b = CX_BUF_INIT;
-		if (why)
-			cx_die(CX_EXIT_DATA, "%s: class '%s' cannot be a category: %s",
-			       cx_path_name(a->model), cx_shown(&b, l, strlen(l)), why);
-	}
-	double *probs = cx_malloc((nlabels ? nlabels : 1) * sizeof *probs);
-
-	cx_reader *r = cx_reader_open(a->files, a->nfiles);
-	textsrc t;
-	text_open(&t, r, a->fields);
-	size_t sev_in = (size_t)-1;
-
-	/* Where each output field goes: an input column it replaces, or a
-	 * new column after the input's. */
-	int want[O_N];
-	for (int k = 0; k < O_N; k++)
-		want[k] = 1;
-	want[O_MATCH] = want[O_SPAN] = a->explain;
-	want[O_PROB] = a->model != NULL;
-	want[O_SENTIMENT] = want[O_EMOTION] = want[O_ANGER] = !a->no_sentiment;
-	int *colof = cx_malloc((r->nfields ? r->nfields : 1) * sizeof *colof);
-	for (size_t i = 0; i < r->nfields; i++)
-		colof[i] = -1;
-	int appended[O_N];
-	size_t nappend = 0;
-	for (int k = 0; k < O_N; k++) {
-		if (!want[k])
-			continue;
-		int i = cx_reader_find(r, out_names[k]);
-		if (i >= 0) {
-			colof[i] = k;
-			if (k == O_SEVERITY)
-				sev_in = (size_t)i;
-		} else {
-			appended[nappend++] = k;
-		}
-	}
-	for (size_t i = 0; i < r->nfields; i++) {
-		if (i)
-			cx_out_c(out, '\t');
-		cx_out_field(out, r->names[i], strlen(r->names[i]));
-	}
-	for (size_t j = 0; j < nappend; j++) {
-		if (r->nfields || j)
-			cx_out_c(out, '\t');
-		cx_out_s(out, out_names[appended[j]]);
-	}
-	cx_out_eol(out);
-
-	cx_cmatch m;
-	cx_cmatch_init(&m, &rs);
-	cx_buf sevbuf = CX_BUF_INIT;
-	char num[64];
-	while (cx_reader_next(r)) {
-		/* Fields are copied through as read, still escaped: a bad
-		 * escape in one is bad input (cx(7)) though no one reads it. */
-		cx_reader_check_escapes(r);
-		cx_slice s = text_get(&t, r);
-		cx_cmatch_run(&m, s.p, s.n, a->multi);
-		if (a->multi)
-			dedupe(&m);
-		const char *mlabel = NULL;
-		double mprob = 0;
-		if (!m.nhits && nlabels) {
-			size_t li = cx_bayes_classify(model, s.p, s.n, probs);
-			mlabel = cx_bayes_label(model, li);
-			mprob = probs[li];
-		}
-		cx_senti se = { 0 };
-		if (lx)
-			cx_sentiment(lx, s.p, s.n, &se);
-		/* The highest severity of the rules that apply.  A record's own
-		 * severity stays, unless --override and a rule gives one. */
-		const char *sev = "";
-		int best = -1;
-		for (size_t i = 0; i < m.nhits; i++) {
-			int rk = sev_rank(m.hits[i].rule->severity);
-			if (rk > best) {
-				best = rk;
-				sev = m.hits[i].rule->severity;
-			}
-		}
-		int keep_sev = 0;
-		if (sev_in != (size_t)-1 && (!a->override || !*sev)) {
-			cx_buf_reset(&sevbuf);
-			keep_sev = cx_rec_get(r, sev_in, &sevbuf).n > 0;
-		}
-		for (size_t c = 0; c < r->nfields + nappend; c++) {
-			int k;
-			if (c < r->nfields) {
-				if (c)
-					cx_out_c(out, '\t');
-				k = colof[c];
-				if (k < 0 || (k == O_SEVERITY && keep_sev)) {
-					cx_out_raw(out, r->f[c].p, r->f[c].n);
-					continue;
-				}
-			} else {
-				if (c)
-					cx_out_c(out, '\t');
-				k = appended[c - r->nfields];
-			}
-			switch (k) {
-			case O_SEVERITY: cx_out_s(out, sev); break;
-			case O_CATEGORY:
-				if (m.nhits)
-					out_joined(out, &m, k, s.p);
-				else
-					cx_out_field(out, mlabel ? mlabel : (a->unmatched ? a->unmatched : "other"),
-						     strlen(mlabel ? mlabel : (a->unmatched ? a->unmatched : "other")));
-				break;
-			case O_RULE:
-				if (m.nhits)
-					out_joined(out, &m, k, s.p);
-				else if (mlabel)
-					cx_out_s(out, "model");
-				break;
-			case O_PROB:
-				if (mlabel) {
-					int n = snprintf(num, sizeof num, "%.4f", mprob);
-					cx_out_raw(out, num, (size_t)n);
-				}
-				break;
-			case O_SENTIMENT: {
-				double v = round(se.score * 1000) / 1000;
-				if (v == 0)
-					v = 0;	/* no -0.000 */
-				int n = snprintf(num, sizeof num, "%.3f", v);
-				cx_out_raw(out, num, (size_t)n);
-				break;
-			}
-			case O_EMOTION: cx_out_s(out, cx_emotion_names[se.emotion]); break;
-			case O_ANGER: cx_out_c(out, se.anger ? '1' : '0'); break;
-			default: out_joined(out, &m, k, s.p); break;
-			}
-		}
-		cx_out_eol(out);
-	}
+	cx_annotate an = {
+		.rules = &rs, .lexicon = lx, .model = model, .model_path = a->model,
+		.fields = a->fields, .unmatched = a->unmatched,
+		.multi = a->multi, .explain = a->explain, .override = a->override,
+	};
+	cx_annotate_run(&an, a->files, a->nfiles, out);
 	cx_output_close(out);
-	cx_cmatch_free(&m);
-	cx_buf_free(&sevbuf);
-	free(colof);
-	text_close(&t);
-	cx_reader_close(r);
 	cx_crules_free(&rs);
 	cx_lex_free(lx);
 	if (model)
 		cx_bayes_free(model);
-	free(probs);
 	return CX_EXIT_OK;
 }
 
