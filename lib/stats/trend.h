@@ -8,7 +8,7 @@
  * period over period, year over year, runs, moving averages, slopes,
  * control limits, significance tests and a one-step forecast.
  *
- * Every measure group is a row of one table (trend.c): its name, the
+ * Every measure group is a row of one table (trend_measures.c): its name, the
  * columns it adds (V_prev, V_pop_pct, ...), the formula of each column in
  * words (what --list prints and the man page shows) and the function that
  * computes them over one group's series.  The statistical kernels are

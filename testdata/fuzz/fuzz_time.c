@@ -5,7 +5,8 @@
  * The zone is $CX_FUZZ_TZ, else America/New_York for its DST gaps.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ilib \
- *     testdata/fuzz/fuzz_time.c lib/core/cxtime.c lib/core/buf.c lib/core/err.c -o fuzz_time
+ *     testdata/fuzz/fuzz_time.c lib/core/cxtime.c lib/core/cxtime_parse.c \
+ *     lib/core/cxtime_period.c lib/core/buf.c lib/core/err.c -o fuzz_time
  */
 #include <stdint.h>
 #include <stdio.h>
