@@ -9,7 +9,7 @@
  * with and without --multi, the first hit agreeing.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DCX_VERSION='"f"' -Ilib \
- *     testdata/fuzz/fuzz_classify_rules.c lib/*/*.c -lcsv -lpcre2-8 -lgsl -lgslcblas -lz -lm \
+ *     testdata/fuzz/fuzz_classify_rules.c $(find lib -name "*.c") -lcsv -lpcre2-8 -lgsl -lgslcblas -lz -lm \
  *     -o fuzz_classify_rules
  *   ./fuzz_classify_rules testdata/fuzz/corpus/classify_rules
  */

@@ -8,7 +8,7 @@
  * dying, so no longjmp is needed.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DCX_VERSION='"f"' -Ilib \
- *     testdata/fuzz/fuzz_rules.c lib/*/*.c -lcsv -lpcre2-8 -lgsl -lgslcblas -lz -lm -o fuzz_rules
+ *     testdata/fuzz/fuzz_rules.c $(find lib -name "*.c") -lcsv -lpcre2-8 -lgsl -lgslcblas -lz -lm -o fuzz_rules
  *   ./fuzz_rules testdata/fuzz/corpus/rules
  */
 #include <stdint.h>
