@@ -36,10 +36,13 @@ static sentry *state_add(engine *e, const cx_buf *id)
 	return &e->se[k];
 }
 
+/* The copy is made before the old string is freed, so that s may be a
+ * string of the state itself. */
 void alert_setstr(char **dst, const char *s)
 {
+	char *copy = cx_strdup(s ? s : "");
 	free(*dst);
-	*dst = cx_strdup(s ? s : "");
+	*dst = copy;
 }
 
 static int event_kind(const cx_rule *r)
@@ -258,7 +261,8 @@ void alert_resolve(engine *e)
 					continue;	/* the group is not in this input */
 				const char *latest = b->gs[g].last_period;
 				gone = s->open && strcmp(latest, s->last) > 0;
-				alert_setstr(&s->seen, strcmp(latest, s->seen) > 0 ? latest : s->seen);
+				if (strcmp(latest, s->seen) > 0)
+					alert_setstr(&s->seen, latest);
 			}
 			if (!gone)
 				continue;
