@@ -1,6 +1,7 @@
 /*
  * fuzz_metrics_partial: libFuzzer target for the --merge reader of
- * lib/stats/metrics.c (partial results read back), through cx_metrics_run().
+ * lib/stats/metrics_partial.c (partial results read back), through
+ * cx_metrics_run().
  *
  * Byte 0 picks the options: bit 0 --totals (final output), bit 1 -p all
  * instead of -p month, bit 2 -g product.  The rest follows a valid
