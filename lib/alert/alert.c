@@ -252,6 +252,7 @@ static void free_engine(engine *e)
 		cx_buf_free(&e->a.grp[i]);
 	}
 	free(e->out_grp);
+	free(e->tsv_groups);
 	free(e->a.grp);
 	alert *a = &e->a;
 	cx_buf *bs[] = { &a->period, &a->metric, &a->value, &a->threshold, &a->baseline, &a->p,

@@ -51,6 +51,23 @@ int cx_render_parse(const char *name, enum cx_render *out);
 /* "tsv, wecom, ..." for messages. */
 const char *cx_render_names(void);
 
+/*
+ * The alert stream (man/cx-alert.1, OUTPUT) for every program that writes
+ * alerts (cx-alert, cx-dialog), so that one set of notifiers takes them
+ * all: rule, severity, period, the group fields, then metric, value,
+ * threshold, baseline, p, status and message.  Values are borrowed
+ * slices (a field may hold a NUL byte); an unset one is an empty field.
+ */
+typedef struct cx_alert_row {
+	cx_slice rule, severity, period;
+	const cx_slice *groups;	/* ngroups values, in the header's order */
+	size_t ngroups;
+	cx_slice metric, value, threshold, baseline, p, status, message;
+} cx_alert_row;
+
+void cx_alert_header(cx_output *o, const char *const *group_names, size_t ngroups);
+void cx_alert_write(cx_output *o, const cx_alert_row *a);
+
 /* The whole run.  Returns CX_EXIT_FOUND if a new alert fired, else 0;
  * dies with 2 for rules that do not fit the input, 3 for bad data. */
 int cx_alert_run(const cx_alert_conf *c, const cx_rules *rs, cx_reader *r, cx_output *o);

@@ -58,6 +58,7 @@ static void add_out_group(engine *e, const char *name)
 		if (!strcmp(e->out_grp[i], name))
 			return;
 	e->out_grp = cx_realloc(e->out_grp, (e->nout + 1) * sizeof *e->out_grp);
+	e->tsv_groups = cx_realloc(e->tsv_groups, (e->nout + 1) * sizeof *e->tsv_groups);
 	e->out_grp[e->nout++] = cx_strdup(name);
 }
 

@@ -93,6 +93,7 @@ typedef struct engine {
 	size_t nb;
 	char **out_grp;		/* the output's group columns */
 	size_t nout;
+	cx_slice *tsv_groups;	/* nout values of the alert being written */
 	cx_buf scratch, scratch2, tmp, tmp2;
 	cx_slice *saved;	/* sla: the record being evaluated, or NULL */
 	alert a;

@@ -74,17 +74,16 @@ void alert_emit(engine *e)
 static const char *const tsv_head[] = { "rule", "severity", "period" };
 static const char *const tsv_tail[] = { "metric", "value", "threshold", "baseline", "p", "status", "message" };
 
-void alert_tsv_header(engine *e)
+void cx_alert_header(cx_output *o, const char *const *group_names, size_t ngroups)
 {
-	cx_output *o = e->o;
 	for (size_t i = 0; i < 3; i++) {
 		if (i)
 			cx_out_c(o, '\t');
 		cx_out_s(o, tsv_head[i]);
 	}
-	for (size_t i = 0; i < e->nout; i++) {
+	for (size_t i = 0; i < ngroups; i++) {
 		cx_out_c(o, '\t');
-		cx_out_field(o, e->out_grp[i], strlen(e->out_grp[i]));
+		cx_out_field(o, group_names[i], strlen(group_names[i]));
 	}
 	for (size_t i = 0; i < 7; i++) {
 		cx_out_c(o, '\t');
@@ -93,30 +92,58 @@ void alert_tsv_header(engine *e)
 	cx_out_eol(o);
 }
 
-static void out_buf(cx_output *o, const cx_buf *b)
+static void out_value(cx_output *o, cx_slice v)
 {
 	cx_out_c(o, '\t');
-	cx_out_field(o, b->p ? b->p : "", b->len);
+	if (v.n)
+		cx_out_field(o, v.p, v.n);
+}
+
+void cx_alert_write(cx_output *o, const cx_alert_row *a)
+{
+	cx_out_field(o, a->rule.p, a->rule.n);
+	out_value(o, a->severity);
+	out_value(o, a->period);
+	for (size_t i = 0; i < a->ngroups; i++)
+		out_value(o, a->groups[i]);
+	out_value(o, a->metric);
+	out_value(o, a->value);
+	out_value(o, a->threshold);
+	out_value(o, a->baseline);
+	out_value(o, a->p);
+	out_value(o, a->status);
+	out_value(o, a->message);
+	cx_out_eol(o);
+}
+
+void alert_tsv_header(engine *e)
+{
+	cx_alert_header(e->o, (const char *const *)e->out_grp, e->nout);
+}
+
+static cx_slice of_buf(const cx_buf *b)
+{
+	return (cx_slice){ b->p ? b->p : "", b->len };
+}
+
+static cx_slice of_str(const char *s)
+{
+	return (cx_slice){ s, strlen(s) };
 }
 
 static void render_tsv(engine *e, const alert *a)
 {
-	cx_output *o = e->o;
-	cx_out_s(o, a->rule->name);
-	cx_out_c(o, '\t');
-	cx_out_s(o, cx_severity_names[a->rule->severity]);
-	out_buf(o, &a->period);
+	cx_slice *grp = e->tsv_groups;
 	for (size_t i = 0; i < e->nout; i++)
-		out_buf(o, &a->grp[i]);
-	out_buf(o, &a->metric);
-	out_buf(o, &a->value);
-	out_buf(o, &a->threshold);
-	out_buf(o, &a->baseline);
-	out_buf(o, &a->p);
-	cx_out_c(o, '\t');
-	cx_out_s(o, a->status);
-	out_buf(o, &a->message);
-	cx_out_eol(o);
+		grp[i] = of_buf(&a->grp[i]);
+	cx_alert_row row = {
+		.rule = of_str(a->rule->name), .severity = of_str(cx_severity_names[a->rule->severity]),
+		.period = of_buf(&a->period), .groups = grp, .ngroups = e->nout,
+		.metric = of_buf(&a->metric), .value = of_buf(&a->value),
+		.threshold = of_buf(&a->threshold), .baseline = of_buf(&a->baseline),
+		.p = of_buf(&a->p), .status = of_str(a->status), .message = of_buf(&a->message),
+	};
+	cx_alert_write(e->o, &row);
 }
 
 /* "[high] rule (fired) 2024-W10 product=A" */
