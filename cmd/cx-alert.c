@@ -110,8 +110,6 @@ int main(int argc, char **argv)
 		cx_rules_free(&a.rules);
 		return CX_EXIT_OK;
 	}
-	if (!a.nrules)
-		cx_usage_error("no rules: give --rules FILE");
 	/* Read by the rules, standard input would look empty to the input
 	 * ("empty input", status 3), which blames the data. */
 	if (a.rules_stdin && !a.check) {
@@ -121,6 +119,8 @@ int main(int argc, char **argv)
 		if (stdin_input)
 			cx_usage_error("standard input cannot hold both the rules (-r -) and the input: name the input file");
 	}
+	if (a.check && !a.nrules)
+		cx_usage_error("--check: no rules: give --rules FILE");
 	if (a.check) {
 		cx_rules_free(&a.rules);
 		free(a.files);
@@ -137,9 +137,16 @@ int main(int argc, char **argv)
 			cx_usage_error("--now: not a time: '%s'", a.now);
 		c->now_set = 1;
 	}
-	cx_output *out = cx_output_open(cx_opts.output);
+	/* Without rules the input must be an alert stream, to be rendered:
+	 * told from its header, so the reader comes first. */
 	cx_reader *r = cx_reader_open(a.files, a.nfiles);
-	int status = cx_alert_run(c, &a.rules, r, out);
+	int relay = !a.nrules && cx_alert_is_stream(r);
+	if (!a.nrules && !relay)
+		cx_usage_error("no rules: give --rules FILE (without rules the input must be an alert stream)");
+	if (relay && c->state)
+		cx_usage_error("--state needs rules: an alert stream is rendered as it comes");
+	cx_output *out = cx_output_open(cx_opts.output);
+	int status = relay ? cx_alert_relay(c, r, out) : cx_alert_run(c, &a.rules, r, out);
 	cx_output_close(out);
 	cx_reader_close(r);
 	cx_rules_free(&a.rules);

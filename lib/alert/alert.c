@@ -221,7 +221,7 @@ void alert_reset(engine *e)
 
 /* ---- the run */
 
-static void free_engine(engine *e)
+void alert_free_engine(engine *e)
 {
 	for (size_t bi = 0; bi < e->nb; bi++) {
 		bound *b = &e->b[bi];
@@ -331,6 +331,6 @@ int cx_alert_run(const cx_alert_conf *c, const cx_rules *rs, cx_reader *r, cx_ou
 	cx_output_flush(o);
 	alert_state_save(&e);
 	int st = e.any_fired ? CX_EXIT_FOUND : CX_EXIT_OK;
-	free_engine(&e);
+	alert_free_engine(&e);
 	return st;
 }

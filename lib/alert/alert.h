@@ -68,6 +68,14 @@ typedef struct cx_alert_row {
 void cx_alert_header(cx_output *o, const char *const *group_names, size_t ngroups);
 void cx_alert_write(cx_output *o, const cx_alert_row *a);
 
+/* Whether r's header is an alert stream (rule ... message, the group
+ * fields between period and metric). */
+int cx_alert_is_stream(const cx_reader *r);
+/* Render an alert stream without rules (alert_relay.c), ongoing alerts
+ * only with all; returns CX_EXIT_FOUND if one is fired; dies
+ * with 3 on a severity or status that is not one of the alert stream's. */
+int cx_alert_relay(const cx_alert_conf *c, cx_reader *r, cx_output *o);
+
 /* The whole run.  Returns CX_EXIT_FOUND if a new alert fired, else 0;
  * dies with 2 for rules that do not fit the input, 3 for bad data. */
 int cx_alert_run(const cx_alert_conf *c, const cx_rules *rs, cx_reader *r, cx_output *o);

@@ -52,7 +52,7 @@ static long need(engine *e, const char *name, int *missing, const char **which)
 	return k;
 }
 
-static void add_out_group(engine *e, const char *name)
+void alert_add_out_group(engine *e, const char *name)
 {
 	for (size_t i = 0; i < e->nout; i++)
 		if (!strcmp(e->out_grp[i], name))
@@ -258,7 +258,7 @@ void alert_bind(engine *e)
 		}
 		b->grp_out = cx_calloc(nnames + 1, sizeof *b->grp_out);
 		for (size_t i = 0; i < nnames; i++) {
-			add_out_group(e, names[i]);
+			alert_add_out_group(e, names[i]);
 			for (size_t k = 0; k < e->nout; k++)
 				if (!strcmp(e->out_grp[k], names[i]))
 					b->grp_out[i] = k;

@@ -131,11 +131,15 @@ void alert_groups(engine *e, bound *b);
 void alert_key_decode(engine *e, const char *k);
 /* Its message from a template (checked when parsed). */
 void alert_expand(engine *e, const char *tmpl);
+/* Everything the engine owns. */
+void alert_free_engine(engine *e);
 
 /* ---- alert_bind.c */
 
 /* Bind the rules to the input's header; dies if none applies. */
 void alert_bind(engine *e);
+/* Add an output group column, unless it is there. */
+void alert_add_out_group(engine *e, const char *name);
 
 /* ---- alert_eval.c: one rule on the current record; a firing goes to
  * alert_fire() */
