@@ -107,7 +107,8 @@ void cx_shingles_of(cx_shingles *sh, const char *s, size_t n)
 	}
 	if (sh->units == 1)
 		add(sh, (uint64_t)prev << 21);
-	qsort(sh->v, sh->n, sizeof *sh->v, by_value);
+	if (sh->n > 1)	/* qsort of a NULL array is undefined, even of 0 */
+		qsort(sh->v, sh->n, sizeof *sh->v, by_value);
 	size_t k = 0;
 	for (size_t i = 0; i < sh->n; i++)
 		if (!k || sh->v[k - 1] != sh->v[i])
