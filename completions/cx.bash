@@ -113,6 +113,22 @@ _cx_cmd_cx_classify() { # CUR PREV
 	esac
 }
 
+# cx-dialog
+_cx_cmd_cx_dialog() { # CUR PREV
+	case $2 in
+	--exclude|-r|--rules|--escalation-rules|--lexicon|--rejects|-o|--output) _cx_files "$1" ;;
+	--tz) _cx_zones "$1" ;;
+	-u|--use|-f|--fields|-K|--keep|--agent-values|--customer-values|--similar|--min-chars|--negative|--idle|--end|--alert-repeat|--alert-negative|--max-mem) COMPREPLY=() ;;
+	*)
+		if [[ $1 == -* ]]; then
+			_cx_words '-u --use -f --fields -K --keep --agent-values --customer-values --similar --min-chars --exclude --no-default-excludes -r --rules --escalation-rules --lexicon --no-sentiment --negative --idle --end --contiguous --stream --alert-repeat --alert-negative --rejects -q --quiet --print-default-rules --print-default-excludes -o --output --tz --max-mem -h --help -V --version' "$1"
+		else
+			_cx_files "$1"
+		fi
+		;;
+	esac
+}
+
 # cx-format
 _cx_cmd_cx_format() { # CUR PREV
 	case $2 in
@@ -196,7 +212,7 @@ _cx() { # complete -F handler of cx
 			return
 		fi
 		cmds=$("$cx" commands 2>/dev/null)
-		[[ -n $cmds ]] || cmds='alert classify format ingest metrics trend'
+		[[ -n $cmds ]] || cmds='alert classify dialog format ingest metrics trend'
 		(( COMP_CWORD == 1 )) && cmds+=$'\nhelp\ncommands'
 		_cx_words "$cmds" "$cur"
 		return
@@ -214,4 +230,4 @@ _cx() { # complete -F handler of cx
 }
 
 complete -F _cx cx
-complete -F _cx_program cx-alert cx-classify cx-format cx-ingest cx-metrics cx-trend
+complete -F _cx_program cx-alert cx-classify cx-dialog cx-format cx-ingest cx-metrics cx-trend

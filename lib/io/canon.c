@@ -9,7 +9,8 @@
 const char *const cx_canon_names[] = {
 	"id", "created_at", "customer_id", "channel", "source", "product", "region",
 	"category", "severity", "status", "escalated", "first_response_at", "resolved_at",
-	"reopened", "csat", "nps", "agent", "department", "text", NULL,
+	"reopened", "csat", "nps", "agent", "department", "text",
+	"conversation_id", "turn", "ts", "speaker", NULL,
 };
 
 #define NCANON (sizeof cx_canon_names / sizeof cx_canon_names[0] - 1)

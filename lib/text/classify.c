@@ -291,6 +291,45 @@ int cx_crules_parse(cx_crules *rs, const char *text, size_t n, const char *name,
 	return rc;
 }
 
+void cx_crules_select(cx_crules *rs, const char *category, const char *subcategory, int keep)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < rs->n; i++) {
+		cx_crule *r = &rs->v[i];
+		int is = !strcmp(r->category, category) &&
+			 (!subcategory || !strcmp(r->subcategory, subcategory));
+		if (is != keep) {
+			free_rule(r);
+			continue;
+		}
+		rs->v[k] = *r;
+		rs->v[k].order = k;
+		k++;
+	}
+	rs->n = k;
+}
+
+void cx_crules_append(cx_crules *rs, cx_crules *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		for (size_t j = 0; j < rs->n; j++)
+			if (!strcmp(rs->v[j].name, from->v[i].name))
+				cx_die(CX_EXIT_USAGE, "%s:%ld: rule '%s': the name is taken by %s:%ld",
+				       from->v[i].file, from->v[i].line, from->v[i].name, rs->v[j].file,
+				       rs->v[j].line);
+	if (rs->n + from->n > rs->cap) {
+		rs->cap = rs->n + from->n;
+		rs->v = cx_realloc(rs->v, rs->cap * sizeof *rs->v);
+	}
+	for (size_t i = 0; i < from->n; i++) {
+		rs->v[rs->n] = from->v[i];
+		rs->v[rs->n].order = rs->n;
+		rs->n++;
+	}
+	from->n = 0;	/* the rules are rs's now */
+	cx_crules_free(from);
+}
+
 void cx_crules_load(cx_crules *rs, const char *path)
 {
 	cx_buf b = CX_BUF_INIT;

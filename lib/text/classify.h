@@ -68,6 +68,14 @@ typedef struct cx_crules {
 int cx_crules_parse(cx_crules *rs, const char *text, size_t n, const char *name, cx_buf *err);
 /* Read and parse a file; dies with status 2 (bad rules) or 4 (I/O). */
 void cx_crules_load(cx_crules *rs, const char *path);
+/* Keep only (keep = 1) or drop (keep = 0) the rules of a category, and of
+ * a subcategory unless it is NULL; before cx_crules_finish.  So that one
+ * program can use a part of another's rules (cx-dialog: cx-classify's
+ * escalation/external). */
+void cx_crules_select(cx_crules *rs, const char *category, const char *subcategory, int keep);
+/* Move every rule of from to the end of rs, and free from; dies (status
+ * 2) on a name both use, as parsing would. */
+void cx_crules_append(cx_crules *rs, cx_crules *from);
 /* Sort by priority and build the prefilter; call once after parsing. */
 void cx_crules_finish(cx_crules *rs);
 void cx_crules_free(cx_crules *rs);
