@@ -135,6 +135,15 @@ static const char *shown(engine *e, cx_slice v)
 static int read_number(engine *e, long long *turn)
 {
 	cx_slice v = get(e, (size_t)e->turn_col, &e->fieldbuf);
+	/* Digits only, the common case, without strtod. */
+	long long x = 0;
+	size_t i = 0;
+	while (i < v.n && i < 15 && v.p[i] >= '0' && v.p[i] <= '9')
+		x = x * 10 + (v.p[i++] - '0');
+	if (i == v.n && i > 0 && x >= 1) {
+		*turn = x;
+		return 1;
+	}
 	double d;
 	if (cx_num_parse(v.p, v.n, &d) < 0 || d < 1 || d > 1e15 || d != (double)(long long)d) {
 		refuse(e, NULL, "field '%s': expected a whole number from 1, found '%s'",

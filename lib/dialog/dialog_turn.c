@@ -45,7 +45,7 @@ void dialog_turn_free(engine *e)
 static int excluded(const engine *e, const cx_shingles *sh)
 {
 	for (size_t i = 0; i < e->nexcl; i++)
-		if (cx_jaccard(sh, &e->excl[i]) >= e->c->similar)
+		if (cx_similar(sh, &e->excl[i], e->c->similar))
 			return 1;
 	return 0;
 }
@@ -57,7 +57,7 @@ static cluster *cluster_of(engine *e, conv *cv, cx_slice text)
 	if (e->sh.units < (size_t)e->c->min_chars || excluded(e, &e->sh))
 		return NULL;
 	for (size_t i = 0; i < cv->ncl; i++)
-		if (cx_jaccard(&e->sh, &cv->cl[i].sh) >= e->c->similar)
+		if (cx_similar(&e->sh, &cv->cl[i].sh, e->c->similar))
 			return &cv->cl[i];
 	if (cv->ncl == CX_DIALOG_MAX_CLUSTERS)
 		return NULL;

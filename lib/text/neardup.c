@@ -85,6 +85,22 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Replies are a few dozen shingles: insertion sort beats qsort's calls. */
+static void sort_values(uint64_t *v, size_t n)
+{
+	if (n > 64) {
+		qsort(v, n, sizeof *v, by_value);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 void cx_shingles_of(cx_shingles *sh, const char *s, size_t n)
 {
 	sh->n = 0;
@@ -108,7 +124,7 @@ void cx_shingles_of(cx_shingles *sh, const char *s, size_t n)
 	if (sh->units == 1)
 		add(sh, (uint64_t)prev << 21);
 	if (sh->n > 1)	/* qsort of a NULL array is undefined, even of 0 */
-		qsort(sh->v, sh->n, sizeof *sh->v, by_value);
+		sort_values(sh->v, sh->n);
 	size_t k = 0;
 	for (size_t i = 0; i < sh->n; i++)
 		if (!k || sh->v[k - 1] != sh->v[i])
@@ -151,4 +167,31 @@ double cx_jaccard(const cx_shingles *a, const cx_shingles *b)
 		}
 	}
 	return (double)both / (double)(a->n + b->n - both);
+}
+
+int cx_similar(const cx_shingles *a, const cx_shingles *b, double s)
+{
+	if (!a->n || !b->n)
+		return 0;
+	size_t lo = a->n < b->n ? a->n : b->n, hi = a->n + b->n - lo;
+	if ((double)lo < s * (double)hi - 1e-9)
+		return 0;	/* J <= lo / hi < s */
+	/* J >= s  <=>  both >= s (|A| + |B|) / (1 + s). */
+	double need = s * (double)(a->n + b->n) / (1 + s);
+	size_t i = 0, j = 0, both = 0;
+	while (i < a->n && j < b->n) {
+		size_t left = a->n - i < b->n - j ? a->n - i : b->n - j;
+		if ((double)(both + left) < need - 1e-9)
+			return 0;
+		if (a->v[i] < b->v[j]) {
+			i++;
+		} else if (a->v[i] > b->v[j]) {
+			j++;
+		} else {
+			both++;
+			i++;
+			j++;
+		}
+	}
+	return cx_jaccard(a, b) >= s;
 }

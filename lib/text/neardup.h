@@ -47,5 +47,10 @@ void cx_shingles_free(cx_shingles *sh);
 
 /* Jaccard similarity; 0 when either set is empty. */
 double cx_jaccard(const cx_shingles *a, const cx_shingles *b);
+/* Whether cx_jaccard(a, b) >= s, 0 < s <= 1, without computing it when
+ * it cannot be: sets whose sizes differ by more than s allows are not
+ * compared, and the merge stops once the rest cannot make up the
+ * shared count needed. */
+int cx_similar(const cx_shingles *a, const cx_shingles *b, double s);
 
 #endif

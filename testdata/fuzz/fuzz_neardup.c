@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for neardup: for any valid UTF-8 text cut in two, the
  * shingles are sorted and distinct, a text is identical to itself, and
- * the similarity of the halves is symmetric and in [0, 1].  Placeholders,
+ * the similarity of the halves is symmetric and in [0, 1], and
+ * cx_similar() agrees with it at every threshold.  Placeholders,
  * URLs and handles cut at the end of the input are where it would read
  * past n.
  *
@@ -42,6 +43,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (a.n && cx_jaccard(&a, &a) != 1)
 		abort();
+	/* The shortcut must give the exact answer, at thresholds that meet
+	 * the sizes exactly too (k / 20). */
+	for (int k = 1; k <= 20; k++) {
+		double th = k / 20.0;
+		if (cx_similar(&a, &b, th) != (s >= th))
+			abort();
+	}
 	cx_shingles_free(&a);
 	cx_shingles_free(&b);
 	free(x);

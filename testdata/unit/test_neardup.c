@@ -66,6 +66,26 @@ static void test_similarity(void)
 	CHECK_SIM("abab", "ab", 0.5);	/* sets: {ab, ba} against {ab} */
 }
 
+static void test_similar(void)
+{
+	/* 8 of 9: J = 0.888...; the sizes 8 and 9 pass the size filter. */
+	cx_shingles_of(&a, "我们会尽快为您处理", strlen("我们会尽快为您处理"));
+	cx_shingles_of(&b, "我们会尽快为您处理的", strlen("我们会尽快为您处理的"));
+	CHECK(cx_similar(&a, &b, 0.8));
+	CHECK(cx_similar(&a, &b, 8.0 / 9.0));	/* at the value exactly */
+	CHECK(!cx_similar(&a, &b, 0.9));
+	/* 4 of 8 = 0.5: equal sizes, so only the merge can say no. */
+	cx_shingles_of(&a, "您的订单已发货", strlen("您的订单已发货"));
+	cx_shingles_of(&b, "您的订单已取消", strlen("您的订单已取消"));
+	CHECK(cx_similar(&a, &b, 0.5));
+	CHECK(!cx_similar(&a, &b, 0.51));
+	/* Sizes 1 and 4: J <= 0.25 whatever they hold. */
+	cx_shingles_of(&a, "好的", strlen("好的"));
+	cx_shingles_of(&b, "好的好的呢亲", strlen("好的好的呢亲"));
+	CHECK(!cx_similar(&a, &b, 0.8));
+	CHECK(cx_similar(&a, &b, 0.2) == (cx_jaccard(&a, &b) >= 0.2));
+}
+
 static void test_sets(void)
 {
 	cx_shingles_of(&a, "abab", 4);
@@ -84,6 +104,7 @@ int main(void)
 {
 	test_normalise();
 	test_similarity();
+	test_similar();
 	test_sets();
 	cx_shingles_free(&a);
 	cx_shingles_free(&b);
