@@ -150,12 +150,15 @@ void cx_shingles_free(cx_shingles *sh)
 	memset(sh, 0, sizeof *sh);
 }
 
-double cx_jaccard(const cx_shingles *a, const cx_shingles *b)
+/* The shingles a and b share, or -1 as soon as the rest of the merge
+ * cannot bring them up to need. */
+static long shared(const cx_shingles *a, const cx_shingles *b, double need)
 {
-	if (!a->n || !b->n)
-		return 0;
 	size_t i = 0, j = 0, both = 0;
 	while (i < a->n && j < b->n) {
+		size_t left = a->n - i < b->n - j ? a->n - i : b->n - j;
+		if ((double)(both + left) < need - 1e-9)
+			return -1;
 		if (a->v[i] < b->v[j]) {
 			i++;
 		} else if (a->v[i] > b->v[j]) {
@@ -166,7 +169,19 @@ double cx_jaccard(const cx_shingles *a, const cx_shingles *b)
 			j++;
 		}
 	}
-	return (double)both / (double)(a->n + b->n - both);
+	return (long)both;
+}
+
+static double jaccard_of(const cx_shingles *a, const cx_shingles *b, long both)
+{
+	return (double)both / (double)(a->n + b->n - (size_t)both);
+}
+
+double cx_jaccard(const cx_shingles *a, const cx_shingles *b)
+{
+	if (!a->n || !b->n)
+		return 0;
+	return jaccard_of(a, b, shared(a, b, 0));
 }
 
 int cx_similar(const cx_shingles *a, const cx_shingles *b, double s)
@@ -177,21 +192,6 @@ int cx_similar(const cx_shingles *a, const cx_shingles *b, double s)
 	if ((double)lo < s * (double)hi - 1e-9)
 		return 0;	/* J <= lo / hi < s */
 	/* J >= s  <=>  both >= s (|A| + |B|) / (1 + s). */
-	double need = s * (double)(a->n + b->n) / (1 + s);
-	size_t i = 0, j = 0, both = 0;
-	while (i < a->n && j < b->n) {
-		size_t left = a->n - i < b->n - j ? a->n - i : b->n - j;
-		if ((double)(both + left) < need - 1e-9)
-			return 0;
-		if (a->v[i] < b->v[j]) {
-			i++;
-		} else if (a->v[i] > b->v[j]) {
-			j++;
-		} else {
-			both++;
-			i++;
-			j++;
-		}
-	}
-	return cx_jaccard(a, b) >= s;
+	long both = shared(a, b, s * (double)(a->n + b->n) / (1 + s));
+	return both >= 0 && jaccard_of(a, b, both) >= s;
 }
