@@ -20,7 +20,7 @@ const char cx_dialog_default_rules[] =
 	"# Print with cx-dialog --print-default-rules, edit a copy, use it with -r FILE.\n"
 	"\n"
 	"dissatisfied  category dissatisfied  priority 50 \\\n"
-	"  match /不满意|很不满|非常不满|太差|差评|投诉|你们怎么|怎么回事|怎么还(没|不)|搞什么|什么态度|什么服务|服务态度|垃圾|太慢|太久|一直(没|不|都没)|还(没|不)(到|发|处理|解决|退|回复)|到底(要|什么|怎么|还)|有没有人|没人(接|管|理|回|处理)|说了(那么|这么)?半天|没听(明白|懂)|听不懂|(不|没有|这么|太)专业|水平(这么|太|真)低|有什么用|没(啥|什么)(鸟)?用|踢皮球|推脱|敷衍|忽悠|无语|气死|(?<!不让人|不会让人|没有|不)失望|恶心|受不了|说了(多少|好几|很多)(遍|次)|给(我)?个说法|等了(好|很|这么)?(久|几天|多少天|一个)|骗(人|子|我)|坑(人|我)/ \\\n"
+	"  match /不满意|很不满|非常不满|太差|差评|投诉|你们怎么|怎么回事|怎么还(没|不)|搞什么|什么态度|什么服务|服务态度|垃圾|太慢|太久|一直(没|不|都没)|还(没|不)(到|发|处理|解决|退|回复)|到底(要|什么|怎么|还)|有没有人|没人(接|管|理|回|处理)|说了(那么|这么)?半天|没听(明白|懂)|听不懂|(不|没有|这么|太)专业|水平(这么|太|真)低|有什么用|没(啥|什么)(鸟)?用|(你|你们)什么(也|都)没(有)?(做|干|处理|解决)|否则我(就|会)|拖了(很|蛮|好|这么|那么)?(长|久|多)|踢皮球|推脱|敷衍|忽悠|无语|气死|(?<!不让人|不会让人|没有|不)失望|恶心|受不了|说了(多少|好几|很多)(遍|次)|给(我)?个说法|等了(好|很|这么)?(久|几天|多少天|一个)|骗(人|子|我)|坑(人|我)/ \\\n"
 	"  match /\\b(not (happy|satisfied|acceptable|good enough)|unsatisfied|dissatisfied|unacceptable|ridiculous|terrible|horrible|awful|worst|pathetic|useless|disgust\\w*|what kind of (service|company)|still (waiting|no|not|haven'?t|hasn'?t)|no ?one (has )?(called|answered|replied|responded|got back|cares)|nobody (has )?(called|answered|replied|responded|cares)|(fed up|sick) (of|with)|waste of (my )?time|how many times|disappointed|frustrat\\w*|annoy\\w*|angry|furious|a joke|seriously\\?)\\b/i\n"
 	"\n"
 	"churn  category escalation/churn  priority 60 \\\n"
