@@ -9,13 +9,14 @@
 #include "io/output.h"
 #include "io/stream.h"
 
-enum { OPT_BOM = 0x100, OPT_CRLF, OPT_NUMBERS, OPT_MAX_WIDTH };
+enum { OPT_BOM = 0x100, OPT_CRLF, OPT_EXCEL, OPT_NUMBERS, OPT_MAX_WIDTH };
 
 static const cx_option options[] = {
 	{ "to", 't', "FORMAT", "output format: table (default), tsv, csv, jsonl, markdown" },
 	{ "fields", 'f', "LIST", "write only these fields, in this order" },
-	{ "bom", OPT_BOM, NULL, "csv: begin with a UTF-8 byte order mark, so Excel shows Chinese" },
+	{ "bom", OPT_BOM, NULL, "csv for Excel: a UTF-8 byte order mark, and no cell Excel would run as a formula" },
 	{ "crlf", OPT_CRLF, NULL, "csv: end lines with CR LF" },
+	{ "excel", OPT_EXCEL, NULL, "csv for Excel: --bom and --crlf" },
 	{ "numbers", OPT_NUMBERS, NULL, "jsonl: write values that are JSON numbers as numbers" },
 	{ "max-width", OPT_MAX_WIDTH, "N", "table, markdown: cut cells wider than N columns" },
 	{ NULL, 0, NULL, NULL },
@@ -38,8 +39,9 @@ static void handle(int key, const char *arg, void *ctx)
 		break;
 	case 't': a->to = arg; break;
 	case 'f': a->fields = arg; break;
-	case OPT_BOM: a->fo.bom = 1; break;
+	case OPT_BOM: a->fo.bom = a->fo.formula_guard = 1; break;
 	case OPT_CRLF: a->fo.crlf = 1; break;
+	case OPT_EXCEL: a->fo.bom = a->fo.formula_guard = a->fo.crlf = 1; break;
 	case OPT_NUMBERS: a->fo.numbers = 1; break;
 	case OPT_MAX_WIDTH:
 		a->fo.max_width = (size_t)cx_opt_int("--max-width", arg, 2, 100000);

@@ -137,7 +137,7 @@ _cx_cmd_cx_format() { # CUR PREV
 	-f|--fields|--max-width|--max-mem) COMPREPLY=() ;;
 	*)
 		if [[ $1 == -* ]]; then
-			_cx_words '-t --to -f --fields --bom --crlf --numbers --max-width -o --output --max-mem -h --help -V --version' "$1"
+			_cx_words '-t --to -f --fields --bom --crlf --excel --numbers --max-width -o --output --max-mem -h --help -V --version' "$1"
 		else
 			_cx_files "$1"
 		fi

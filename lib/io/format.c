@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/num.h"
 #include "io/json.h"
 #include "core/utf8.h"
 
@@ -108,6 +109,27 @@ void cx_csv_put(cx_output *o, const char *v, size_t n)
 	cx_out_c(o, '"');
 }
 
+int cx_csv_is_formula(const char *v, size_t n)
+{
+	if (!n || !v[0] || !strchr("=+-@\t\r", v[0]))
+		return 0;
+	double d;
+	return cx_num_parse(v, n, &d) != CX_NUM_OK;
+}
+
+/* A cell, with the formula guard when asked for. */
+static void csv_cell(cx_format *f, const char *v, size_t n)
+{
+	if (f->opts.formula_guard && cx_csv_is_formula(v, n)) {
+		cx_buf_reset(&f->line);
+		cx_buf_addc(&f->line, '\'');
+		cx_buf_add(&f->line, v, n);
+		v = f->line.p;
+		n = f->line.len;
+	}
+	cx_csv_put(f->o, v, n);
+}
+
 static void csv_eol(cx_format *f)
 {
 	if (f->opts.crlf)
@@ -122,7 +144,7 @@ static void csv_header(cx_format *f)
 	for (size_t i = 0; i < f->nfields; i++) {
 		if (i)
 			cx_out_c(f->o, ',');
-		cx_csv_put(f->o, f->names[i], strlen(f->names[i]));
+		csv_cell(f, f->names[i], strlen(f->names[i]));
 	}
 	csv_eol(f);
 }
@@ -133,7 +155,7 @@ static void csv_row(cx_format *f, const cx_slice *v)
 		if (i)
 			cx_out_c(f->o, ',');
 		cx_slice u = unescaped(f, v, i);
-		cx_csv_put(f->o, u.p, u.n);
+		csv_cell(f, u.p, u.n);
 	}
 	csv_eol(f);
 }
@@ -234,23 +256,46 @@ static void table_row(cx_format *f, const cx_slice *v)
 	}
 }
 
+/* A Markdown cell: '|' escaped, line breaks as <br>, and '<', '>', '&'
+ * as entities, so that a customer's "<script>" or "<img onerror=...>"
+ * pasted into a wiki that renders HTML in tables is text, not markup;
+ * entities render as the characters they stand for. */
+static void markdown_cell(cx_format *f, size_t col, const char *p, size_t n)
+{
+	cx_buf_reset(&f->line);
+	for (size_t k = 0; k < n; k++) {
+		char c = p[k];
+		switch (c) {
+		case '|': cx_buf_adds(&f->line, "\\|"); break;
+		case '\n': cx_buf_adds(&f->line, "<br>"); break;
+		case '\t': cx_buf_addc(&f->line, ' '); break;
+		case '\r': break;
+		case '<': cx_buf_adds(&f->line, "&lt;"); break;
+		case '>': cx_buf_adds(&f->line, "&gt;"); break;
+		case '&': cx_buf_adds(&f->line, "&amp;"); break;
+		default: cx_buf_addc(&f->line, c); break;
+		}
+	}
+	keep_cell(f, col, f->line.p ? f->line.p : "", f->line.len);
+}
+
+static void markdown_header(cx_format *f)
+{
+	held_header(f);
+	/* held_header kept the names as they are: keep them escaped instead. */
+	f->ncells = 0;
+	cx_buf_reset(&f->cells);
+	memset(f->width, 0, f->nfields * sizeof *f->width);
+	for (size_t i = 0; i < f->nfields; i++)
+		markdown_cell(f, i, f->names[i], strlen(f->names[i]));
+	memset(f->numeric, 1, f->nfields);
+}
+
 static void markdown_row(cx_format *f, const cx_slice *v)
 {
 	for (size_t i = 0; i < f->nfields; i++) {
 		cx_slice u = unescaped(f, v, i);
-		cx_buf_reset(&f->line);
-		for (size_t k = 0; k < u.n; k++) {
-			char c = u.p[k];
-			if (c == '|')
-				cx_buf_adds(&f->line, "\\|");
-			else if (c == '\n')
-				cx_buf_adds(&f->line, "<br>");
-			else if (c == '\t')
-				cx_buf_addc(&f->line, ' ');
-			else if (c != '\r')
-				cx_buf_addc(&f->line, c);
-		}
-		keep_cell(f, i, f->line.p ? f->line.p : "", f->line.len);
+		markdown_cell(f, i, u.p, u.n);
 	}
 }
 
@@ -328,7 +373,7 @@ static const struct writer writers[] = {
 	{ .kind = { "jsonl", "one JSON object per line; empty values are null; see --numbers" },
 	  .row = jsonl_row },
 	{ .kind = { "markdown", "a GitHub-flavoured Markdown table" },
-	  .header = held_header, .row = markdown_row, .end = markdown_end },
+	  .header = markdown_header, .row = markdown_row, .end = markdown_end },
 };
 
 const cx_format_kind *cx_format_kind_at(size_t i)

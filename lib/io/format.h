@@ -25,6 +25,7 @@
 typedef struct cx_format_opts {
 	int bom;		/* csv: start with a UTF-8 byte order mark (Excel) */
 	int crlf;		/* csv: end records with CR LF */
+	int formula_guard;	/* csv: neutralise cells a spreadsheet would run */
 	int numbers;		/* jsonl: numbers as JSON numbers, not strings */
 	size_t max_width;	/* table, markdown: cut longer cells (0: no limit) */
 } cx_format_opts;
@@ -57,5 +58,15 @@ void cx_format_end(cx_format *f);
 
 /* Append v to o as an RFC 4180 CSV field (quoted only when it must be). */
 void cx_csv_put(cx_output *o, const char *v, size_t n);
+
+/*
+ * Whether a spreadsheet would read cell v as a formula (CSV injection,
+ * OWASP): it begins with '=', '+', '-', '@', a tab or a carriage return,
+ * and is not a plain number such as -3.5 or +86 (those are data, and a
+ * quote would turn them into text).  Complaint text is written by
+ * customers, so the Excel mode of cx-format writes such a cell with a
+ * leading "'", which Excel shows and does not evaluate.
+ */
+int cx_csv_is_formula(const char *v, size_t n);
 
 #endif
