@@ -282,6 +282,9 @@ int cx_alert_run(const cx_alert_conf *c, const cx_rules *rs, cx_reader *r, cx_ou
 	if (c->stream)
 		o->line_buffered = 1;
 	alert_bind(&e);
+	/* From reading the state to replacing it, another run on the same
+	 * state waits (output.h): two cron runs at once lose no incident. */
+	int lock = c->state ? cx_lock_beside(c->state) : -1;
 	alert_state_load(&e);
 	if (c->render == CX_RENDER_TSV)
 		alert_tsv_header(&e);
@@ -330,6 +333,7 @@ int cx_alert_run(const cx_alert_conf *c, const cx_rules *rs, cx_reader *r, cx_ou
 	/* The alerts are out before the state says they were sent. */
 	cx_output_flush(o);
 	alert_state_save(&e);
+	cx_unlock(lock);
 	int st = e.any_fired ? CX_EXIT_FOUND : CX_EXIT_OK;
 	alert_free_engine(&e);
 	return st;

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -215,4 +216,25 @@ void cx_output_close(cx_output *o)
 	}
 	free(o->buf);
 	free(o);
+}
+
+int cx_lock_beside(const char *path)
+{
+	cx_buf lock = CX_BUF_INIT;
+	cx_buf_adds(&lock, path);
+	cx_buf_adds(&lock, ".lock");
+	int fd = open(lock.p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		cx_die(CX_EXIT_IO, "%s: cannot open the lock file: %s", lock.p, strerror(errno));
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			cx_die(CX_EXIT_IO, "%s: cannot lock: %s", lock.p, strerror(errno));
+	cx_buf_free(&lock);
+	return fd;
+}
+
+void cx_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* the flock goes with the last descriptor */
 }

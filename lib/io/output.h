@@ -66,4 +66,16 @@ static inline void cx_out_eol(cx_output *o)
 		cx_output_flush(o);
 }
 
+/*
+ * A file that is read, then replaced (cx-alert --state), must not be
+ * read by a second run before the first has replaced it, or the second
+ * writes back a state without the first's incidents.  cx_lock_beside()
+ * takes an exclusive flock(2) on PATH.lock, created beside PATH and left
+ * there, waiting while another run holds it; the lock goes with the
+ * descriptor, at cx_unlock() or at exit, however the program ends.  Dies
+ * with status 4 when the lock file cannot be opened.
+ */
+int cx_lock_beside(const char *path);
+void cx_unlock(int fd);
+
 #endif
