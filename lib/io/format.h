@@ -25,9 +25,9 @@
 typedef struct cx_format_opts {
 	int bom;		/* csv: start with a UTF-8 byte order mark (Excel) */
 	int crlf;		/* csv: end records with CR LF */
-	int formula_guard;	/* csv: neutralise cells a spreadsheet would run */
 	int numbers;		/* jsonl: numbers as JSON numbers, not strings */
 	size_t max_width;	/* table, markdown: cut longer cells (0: no limit) */
+	int formula_guard;	/* csv: neutralise cells a spreadsheet would run */
 } cx_format_opts;
 
 typedef struct cx_format cx_format;

@@ -54,7 +54,7 @@ static const char *render_opts(const char *fmt, const cx_format_opts *opts, char
 
 static const char *render(const char *fmt, char *const *names, size_t n, const char *const *cells, size_t nrows)
 {
-	cx_format_opts opts = { 0, 0, 0, 0 };
+	cx_format_opts opts = { 0 };
 	return render_opts(fmt, &opts, names, n, cells, nrows);
 }
 
@@ -116,7 +116,7 @@ static void test_table_max_width(void)
 		"abcdefgh", "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97",	/* 中文字: 6 columns */
 		"abcde", "\xE4\xB8\xAD\xE6\x96\x87",			/* 中文: 4 columns */
 	};
-	cx_format_opts opts = { 0, 0, 0, 5 };
+	cx_format_opts opts = { .max_width = 5 };
 	/* Longer than 5: cut to 4 columns and "…"; exactly 5 stays. */
 	CHECK_STR(render_opts("table", &opts, names, 2, cells, 2),
 		  "long   cjk\n"
@@ -204,11 +204,31 @@ static void test_csv(void)
 		  ",back\\slash\n");
 
 	/* --bom and --crlf. */
-	cx_format_opts opts = { 1, 1, 0, 0 };
+	cx_format_opts opts = { .bom = 1, .crlf = 1 };
 	const char *const one[] = { "1", "2" };
 	CHECK_STR(render_opts("csv", &opts, names, 2, one, 1),
 		  "\xEF\xBB\xBF\"a,b\",c\r\n"
 		  "1,2\r\n");
+
+	/* The formula guard of --bom and --excel, the header too. */
+	CHECK(cx_csv_is_formula("=1+1", 4));
+	CHECK(cx_csv_is_formula("@SUM(A1)", 8));
+	CHECK(cx_csv_is_formula("+cmd", 4));
+	CHECK(cx_csv_is_formula("-", 1));
+	CHECK(cx_csv_is_formula("\tx", 2));
+	CHECK(cx_csv_is_formula("\r=2", 3));
+	CHECK(!cx_csv_is_formula("-3.5", 4));
+	CHECK(!cx_csv_is_formula("+86", 3));
+	CHECK(!cx_csv_is_formula("a=1", 3));
+	CHECK(!cx_csv_is_formula("", 0));
+	CHECK(!cx_csv_is_formula("\0=", 2));
+	cx_format_opts guard = { .formula_guard = 1 };
+	char *const hn[] = { "=h", "n" };
+	const char *const hostile[] = { "=HYPERLINK(\"http://x\",\"y\")", "-3.5", "@a,b", "+1" };
+	CHECK_STR(render_opts("csv", &guard, hn, 2, hostile, 2),
+		  "'=h,n\n"
+		  "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-3.5\n"
+		  "\"'@a,b\",+1\n");
 }
 
 static void test_jsonl(void)
@@ -226,7 +246,7 @@ static void test_jsonl(void)
 		"+1", ".5",
 		"", "x\\ny\\\\",
 	};
-	cx_format_opts opts = { 0, 0, 1, 0 };
+	cx_format_opts opts = { .numbers = 1 };
 	CHECK_STR(render_opts("jsonl", &opts, names, 2, cells, 4),
 		  "{\"n\":12.5,\"q\\\"k\":-3}\n"
 		  "{\"n\":\"007\",\"q\\\"k\":1e5}\n"
@@ -260,7 +280,7 @@ static void test_kinds(void)
 		CHECK(cx_format_kind_at(i)->help && cx_format_kind_at(i)->help[0]);
 	}
 	CHECK_INT(i, 5);
-	cx_format_opts opts = { 0, 0, 0, 0 };
+	cx_format_opts opts = { 0 };
 	CHECK(cx_format_new("nope", NULL, &opts) == NULL);
 	CHECK(cx_format_new("CSV", NULL, &opts) == NULL);
 	CHECK(cx_format_new("", NULL, &opts) == NULL);
@@ -302,7 +322,7 @@ static void bad_row(void *arg)
 	cx_slice v[2] = { { "fine", 4 }, { NULL, 0 } };
 	v[1].p = arg;
 	v[1].n = strlen(arg);
-	cx_format_opts opts = { 0, 0, 0, 0 };
+	cx_format_opts opts = { 0 };
 	child_o = cx_output_open(path);
 	child_f = cx_format_new(getenv("CX_TEST_FORMAT"), child_o, &opts);
 	cx_format_header(child_f, names, 2);
