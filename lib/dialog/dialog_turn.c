@@ -89,11 +89,12 @@ static void count_reply(engine *e, conv *cv, cx_slice seg)
 		cv->alerted_repeat = 1;
 		cx_buf *m = &e->msg;
 		cx_buf_reset(m);
-		cx_buf_addf(m, "%s: agent repeated the same reply %lu times: ", cv->id, k->count);
+		cx_buf_add(m, cv->id, cv->idlen);	/* whole, a NUL in it too */
+		cx_buf_addf(m, ": agent repeated the same reply %lu times: ", k->count);
 		cx_buf_add(m, k->text, k->textlen);
 		cx_buf_addc(m, '\0');
 		dialog_alert(e, cv, "agent_repeat", "medium", "agent_repeat_max", k->count,
-			     e->c->alert_repeat, m->p);
+			     e->c->alert_repeat, m->p, m->len - 1);
 	}
 }
 
@@ -215,10 +216,11 @@ void dialog_customer_turn(engine *e, conv *cv, cx_slice text)
 		cv->alerted_negative = 1;
 		cx_buf *m = &e->msg;
 		cx_buf_reset(m);
-		cx_buf_addf(m, "%s: customer dissatisfied %lu turns in a row: hand over to a supervisor",
-			    cv->id, cv->run);
+		cx_buf_add(m, cv->id, cv->idlen);
+		cx_buf_addf(m, ": customer dissatisfied %lu turns in a row: hand over to a supervisor",
+			    cv->run);
 		cx_buf_addc(m, '\0');
 		dialog_alert(e, cv, "customer_negative", "high", "customer_negative_run", cv->run,
-			     e->c->alert_negative, m->p);
+			     e->c->alert_negative, m->p, m->len - 1);
 	}
 }
