@@ -16,11 +16,17 @@
 #include "dialog/dialog_int.h"
 #include "io/canon.h"
 
+/* A field the input may lack, unless the user named it (given, or -u
+ * canonical=field): then a header without it is a usage error, not a
+ * silent run without turn numbers or times. */
 static long optional_col(const cx_reader *r, const char *given, const char *canonical)
 {
 	if (given)
 		return (long)cx_reader_need(r, given);
-	return cx_reader_find(r, cx_canon(canonical));
+	const char *name = cx_canon(canonical);
+	if (strcmp(name, canonical))
+		return (long)cx_reader_need(r, name);
+	return cx_reader_find(r, name);
 }
 
 static void compile_end(engine *e)
