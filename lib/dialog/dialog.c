@@ -159,7 +159,8 @@ static int read_number(engine *e, long long *turn)
 	cx_slice v = get(e, (size_t)e->turn_col, &e->fieldbuf);
 	double d;
 	if (cx_num_parse(v.p, v.n, &d) < 0 || d < 1 || d > 1e15 || d != (double)(long long)d) {
-		refuse(e, known_conversation(e), "field '%s': expected a whole number from 1, found '%s'",
+		refuse(e, known_conversation(e),
+		       "field '%s': expected a whole number from 1 to 10^15, found '%s'",
 		       e->r->names[e->turn_col], shown(e, v));
 		return 0;
 	}
@@ -195,6 +196,16 @@ static int is_end(engine *e, cx_slice text)
 					e->end_md, NULL) >= 0;
 }
 
+/* Whether every text field of the turn is empty: with -f a,b the joined
+ * text of two empty fields is "\n", and still no text. */
+static int text_empty(const engine *e)
+{
+	for (size_t i = 0; i < e->text.n; i++)
+		if (e->r->f[e->text.idx[i]].n)
+			return 0;
+	return 1;
+}
+
 /* The conversation of the turn: found, opened, or NULL (refused).  A turn
  * with an empty text opens none: a conversation of refused turns only
  * would have no time, and an open conversation without one would stop
@@ -207,7 +218,7 @@ static conv *conversation(engine *e, cx_slice id, cx_slice text)
 		refuse(e, NULL, "conversation '%s' reappears after it closed", shown(e, id));
 		return NULL;
 	}
-	if (!text.n) {
+	if (!text.n || text_empty(e)) {
 		refuse(e, cv, "conversation '%s': empty text", shown(e, id));
 		return NULL;
 	}
