@@ -169,7 +169,8 @@ static int rules_say_dissatisfied(engine *e, conv *cv, cx_slice text)
 		cx_buf_add(t, text.p + h->start, h->end - h->start);
 		cx_buf_addc(t, '\0');
 		int seen = 0;
-		const char *p = cv->terms.p, *end = p + cv->terms.len;
+		/* No term yet: terms.p is NULL, and NULL + 0 is undefined. */
+		const char *p = cv->terms.p, *end = p ? p + cv->terms.len : NULL;
 		for (const char *q = p; p && q <= end; q++) {
 			if (q == end || *q == ';') {
 				if ((size_t)(q - p) == t->len - 1 && !memcmp(p, t->p, t->len - 1))
