@@ -16,11 +16,17 @@
 #include "dialog/dialog_int.h"
 #include "io/canon.h"
 
+/* A field the input may lack, unless the user named it (given, or -u
+ * canonical=field): then a header without it is a usage error, not a
+ * silent run without turn numbers or times. */
 static long optional_col(const cx_reader *r, const char *given, const char *canonical)
 {
 	if (given)
 		return (long)cx_reader_need(r, given);
-	return cx_reader_find(r, cx_canon(canonical));
+	const char *name = cx_canon(canonical);
+	if (strcmp(name, canonical))
+		return (long)cx_reader_need(r, name);
+	return cx_reader_find(r, name);
 }
 
 static void compile_end(engine *e)
@@ -96,29 +102,6 @@ static void refuse(engine *e, conv *cv, const char *fmt, ...)
 	cx_rejects_add(&e->rej, e->r->file, e->r->line, why->p, line.p, line.n);
 }
 
-/* The turn's number and time, checked against its conversation's last;
- * 0 if the turn was refused. */
-static int place(engine *e, conv *cv, long long *turn, cx_instant *ts, int have_ts)
-{
-	if (e->turn_col >= 0) {
-		if (cv->have_turn && *turn <= cv->last_turn) {
-			refuse(e, cv, "conversation '%s': turn %lld after turn %lld", cv->id, *turn,
-			       cv->last_turn);
-			return 0;
-		}
-	} else {
-		*turn = (long long)cv->turns + 1;
-	}
-	if (have_ts && cv->have_ts && *ts < cv->last_ts) {
-		char a[CX_TIME_MAX + 1], b[CX_TIME_MAX + 1];
-		a[cx_time_format(*ts, a)] = '\0';
-		b[cx_time_format(cv->last_ts, b)] = '\0';
-		refuse(e, cv, "conversation '%s': turn at %s before the previous one at %s", cv->id, a, b);
-		return 0;
-	}
-	return 1;
-}
-
 /* Field i of the current turn, unescaped into b. */
 static cx_slice get(engine *e, size_t i, cx_buf *b)
 {
@@ -130,6 +113,45 @@ static const char *shown(engine *e, cx_slice v)
 {
 	cx_buf_reset(&e->shown);
 	return cx_shown(&e->shown, v.p, v.n);
+}
+
+/* A conversation's id as a message quotes it (a NUL as \\0, not the end). */
+static const char *shown_id(engine *e, const conv *cv)
+{
+	return shown(e, (cx_slice){ cv->id, cv->idlen });
+}
+
+/* The open or closed conversation of the current turn, if it has one:
+ * a turn refused before its conversation is known still counts in its
+ * problems. */
+static conv *known_conversation(engine *e)
+{
+	cx_slice id = get(e, e->id_col, &e->idbuf);
+	return id.n ? dialog_find(e, id.p, id.n, cx_hash(id.p, id.n)) : NULL;
+}
+
+/* The turn's number and time, checked against its conversation's last;
+ * 0 if the turn was refused. */
+static int place(engine *e, conv *cv, long long *turn, cx_instant *ts, int have_ts)
+{
+	if (e->turn_col >= 0) {
+		if (cv->have_turn && *turn <= cv->last_turn) {
+			refuse(e, cv, "conversation '%s': turn %lld after turn %lld", shown_id(e, cv), *turn,
+			       cv->last_turn);
+			return 0;
+		}
+	} else {
+		*turn = (long long)cv->turns + 1;
+	}
+	if (have_ts && cv->have_ts && *ts < cv->last_ts) {
+		char a[CX_TIME_MAX + 1], b[CX_TIME_MAX + 1];
+		a[cx_time_format(*ts, a)] = '\0';
+		b[cx_time_format(cv->last_ts, b)] = '\0';
+		refuse(e, cv, "conversation '%s': turn at %s before the previous one at %s", shown_id(e, cv),
+		       a, b);
+		return 0;
+	}
+	return 1;
 }
 
 static int read_number(engine *e, long long *turn)
@@ -146,7 +168,8 @@ static int read_number(engine *e, long long *turn)
 	}
 	double d;
 	if (cx_num_parse(v.p, v.n, &d) < 0 || d < 1 || d > 1e15 || d != (double)(long long)d) {
-		refuse(e, NULL, "field '%s': expected a whole number from 1, found '%s'",
+		refuse(e, known_conversation(e),
+		       "field '%s': expected a whole number from 1 to 10^15, found '%s'",
 		       e->r->names[e->turn_col], shown(e, v));
 		return 0;
 	}
@@ -159,8 +182,8 @@ static int read_time(engine *e, cx_instant *ts)
 	cx_slice v = get(e, (size_t)e->ts_col, &e->fieldbuf);
 	int rc = cx_time_parse(v.p, v.n, ts);
 	if (rc < 0) {
-		refuse(e, NULL, "field '%s': %s: '%s'", e->r->names[e->ts_col], cx_time_strerror(rc),
-		       shown(e, v));
+		refuse(e, known_conversation(e), "field '%s': %s: '%s'", e->r->names[e->ts_col],
+		       cx_time_strerror(rc), shown(e, v));
 		return 0;
 	}
 	return 1;
@@ -182,13 +205,30 @@ static int is_end(engine *e, cx_slice text)
 					e->end_md, NULL) >= 0;
 }
 
-/* The conversation of the turn: found, opened, or NULL (refused). */
-static conv *conversation(engine *e, cx_slice id)
+/* Whether every text field of the turn is empty: with -f a,b the joined
+ * text of two empty fields is "\n", and still no text. */
+static int text_empty(const engine *e)
+{
+	for (size_t i = 0; i < e->text.n; i++)
+		if (e->r->f[e->text.idx[i]].n)
+			return 0;
+	return 1;
+}
+
+/* The conversation of the turn: found, opened, or NULL (refused).  A turn
+ * with an empty text opens none: a conversation of refused turns only
+ * would have no time, and an open conversation without one would stop
+ * --idle from closing any behind it. */
+static conv *conversation(engine *e, cx_slice id, cx_slice text)
 {
 	uint64_t h = cx_hash(id.p, id.n);
 	conv *cv = dialog_find(e, id.p, id.n, h);
 	if (cv && cv->closed) {
 		refuse(e, NULL, "conversation '%s' reappears after it closed", shown(e, id));
+		return NULL;
+	}
+	if (!text.n || text_empty(e)) {
+		refuse(e, cv, "conversation '%s': empty text", shown(e, id));
 		return NULL;
 	}
 	if (!cv) {
@@ -254,10 +294,8 @@ static void one_turn(engine *e)
 		       r->names[e->speaker_col], shown(e, sp), e->c->agent_values, e->c->customer_values);
 	} else {
 		cx_slice text = cx_textsrc_get(&e->text, r);
-		conv *cv = conversation(e, id);
-		if (cv && !text.n)
-			refuse(e, cv, "conversation '%s': empty text", cv->id);
-		else if (cv && place(e, cv, &turn, &ts, have_ts))
+		conv *cv = conversation(e, id, text);
+		if (cv && place(e, cv, &turn, &ts, have_ts))
 			use_turn(e, cv, agent, turn, ts, have_ts, text);
 	}
 }

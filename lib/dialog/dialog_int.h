@@ -118,6 +118,7 @@ void dialog_turn_free(engine *e);
 void dialog_header(engine *e);
 void dialog_row(engine *e, const conv *cv);
 void dialog_alert(engine *e, const conv *cv, const char *rule, const char *severity,
-		  const char *metric, unsigned long value, int threshold, const char *message);
+		  const char *metric, unsigned long value, int threshold, const char *message,
+		  size_t message_len);
 
 #endif

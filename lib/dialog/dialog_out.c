@@ -99,7 +99,8 @@ static cx_slice of_str(const char *s)
 }
 
 void dialog_alert(engine *e, const conv *cv, const char *rule, const char *severity,
-		  const char *metric, unsigned long value, int threshold, const char *message)
+		  const char *metric, unsigned long value, int threshold, const char *message,
+		  size_t message_len)
 {
 	char turn[32], v[32], th[32];
 	snprintf(turn, sizeof turn, "%lld", e->cur_turn);
@@ -109,7 +110,7 @@ void dialog_alert(engine *e, const conv *cv, const char *rule, const char *sever
 	cx_alert_row a = {
 		.rule = of_str(rule), .severity = of_str(severity), .period = of_str(e->when),
 		.groups = groups, .ngroups = 2, .metric = of_str(metric), .value = of_str(v),
-		.threshold = of_str(th), .status = of_str("fired"), .message = of_str(message),
+		.threshold = of_str(th), .status = of_str("fired"), .message = { message, message_len },
 	};
 	cx_alert_write(e->out, &a);
 	e->alerts_written++;

@@ -89,11 +89,12 @@ static void count_reply(engine *e, conv *cv, cx_slice seg)
 		cv->alerted_repeat = 1;
 		cx_buf *m = &e->msg;
 		cx_buf_reset(m);
-		cx_buf_addf(m, "%s: agent repeated the same reply %lu times: ", cv->id, k->count);
+		cx_buf_add(m, cv->id, cv->idlen);	/* whole, a NUL in it too */
+		cx_buf_addf(m, ": agent repeated the same reply %lu times: ", k->count);
 		cx_buf_add(m, k->text, k->textlen);
 		cx_buf_addc(m, '\0');
 		dialog_alert(e, cv, "agent_repeat", "medium", "agent_repeat_max", k->count,
-			     e->c->alert_repeat, m->p);
+			     e->c->alert_repeat, m->p, m->len - 1);
 	}
 }
 
@@ -168,7 +169,8 @@ static int rules_say_dissatisfied(engine *e, conv *cv, cx_slice text)
 		cx_buf_add(t, text.p + h->start, h->end - h->start);
 		cx_buf_addc(t, '\0');
 		int seen = 0;
-		const char *p = cv->terms.p, *end = p + cv->terms.len;
+		/* No term yet: terms.p is NULL, and NULL + 0 is undefined. */
+		const char *p = cv->terms.p, *end = p ? p + cv->terms.len : NULL;
 		for (const char *q = p; p && q <= end; q++) {
 			if (q == end || *q == ';') {
 				if ((size_t)(q - p) == t->len - 1 && !memcmp(p, t->p, t->len - 1))
@@ -215,10 +217,11 @@ void dialog_customer_turn(engine *e, conv *cv, cx_slice text)
 		cv->alerted_negative = 1;
 		cx_buf *m = &e->msg;
 		cx_buf_reset(m);
-		cx_buf_addf(m, "%s: customer dissatisfied %lu turns in a row: hand over to a supervisor",
-			    cv->id, cv->run);
+		cx_buf_add(m, cv->id, cv->idlen);
+		cx_buf_addf(m, ": customer dissatisfied %lu turns in a row: hand over to a supervisor",
+			    cv->run);
 		cx_buf_addc(m, '\0');
 		dialog_alert(e, cv, "customer_negative", "high", "customer_negative_run", cv->run,
-			     e->c->alert_negative, m->p);
+			     e->c->alert_negative, m->p, m->len - 1);
 	}
 }

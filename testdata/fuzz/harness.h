@@ -2,7 +2,7 @@
  * harness.h: the die-and-longjmp harness shared by the libFuzzer targets
  * that feed bad data to code that dies (fuzz_stream.c, fuzz_rows.c,
  * fuzz_input.c, fuzz_mapfile.c, fuzz_metrics_partial.c,
- * fuzz_bayes_model.c).  Include it once, after the system and library
+ * fuzz_bayes_model.c, fuzz_dialog.c).  Include it once, after the system and library
  * headers; everything in it is static, so each target gets its own copy.
  *
  * cx_die() runs the cx_atdie() hooks before it exits; ours (die_hook)
