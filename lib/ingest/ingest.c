@@ -325,7 +325,7 @@ static int is_blank_at(const char *p, size_t n, size_t *len)
 	return 0;
 }
 
-static cx_slice trim(cx_slice v)
+cx_slice cx_ingest_trim(cx_slice v)
 {
 	size_t k;
 	while (v.n && is_blank_at(v.p, v.n, &k))
@@ -344,6 +344,23 @@ static cx_slice trim(cx_slice v)
 	return v;
 }
 
+const char *cx_ingest_check_text(const char *name, cx_slice v, int encoded, cx_buf *why)
+{
+	if (memchr(v.p, '\0', v.n)) {
+		cx_buf_reset(why);
+		cx_buf_addf(why, "field '%s': NUL byte", name);
+		return why->p;
+	}
+	size_t bad = cx_utf8_check(v.p, v.n);
+	if (bad) {
+		cx_buf_reset(why);
+		cx_buf_addf(why, "field '%s': invalid UTF-8 at byte %zu%s", name, bad,
+			    encoded ? "" : " (wrong --encoding?)");
+		return why->p;
+	}
+	return NULL;
+}
+
 /* Check and convert one row into r->vals; returns a reason or NULL. */
 static const char *check_row(struct run *r, struct source *src, const cx_row *row)
 {
@@ -353,20 +370,11 @@ static const char *check_row(struct run *r, struct source *src, const cx_row *ro
 		size_t o = src->col_to_out[i];
 		cx_slice v = row->v[i];
 		const char *name = r->out_names[o];
-		if (memchr(v.p, '\0', v.n)) {
-			cx_buf_reset(&r->why);
-			cx_buf_addf(&r->why, "field '%s': NUL byte", name);
-			return r->why.p;
-		}
-		size_t bad = cx_utf8_check(v.p, v.n);
-		if (bad) {
-			cx_buf_reset(&r->why);
-			cx_buf_addf(&r->why, "field '%s': invalid UTF-8 at byte %zu%s", name, bad,
-				    src->spec->encoding ? "" : " (wrong --encoding?)");
-			return r->why.p;
-		}
+		const char *why = cx_ingest_check_text(name, v, src->spec->encoding != NULL, &r->why);
+		if (why)
+			return why;
 		if (!r->conf->no_trim)
-			v = trim(v);
+			v = cx_ingest_trim(v);
 		if (r->is_time[o] && v.n) {
 			cx_instant t;
 			int rc = cx_time_parse(v.p, v.n, &t);

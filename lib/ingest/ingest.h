@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "core/buf.h"
 #include "io/rows.h"
 
 typedef struct cx_ingest_input {
@@ -53,6 +54,15 @@ void cx_ingest_add_map(cx_ingest_conf *c, const char *spec, const char *where, l
 /* Read a map file: one "from=to" per line, '#' comments, blank lines. */
 void cx_ingest_read_map_file(cx_ingest_conf *c, const char *path);
 void cx_ingest_conf_free(cx_ingest_conf *c);
+
+/* The checks every value gets, shared with the turn profiles (turns.h):
+ * NULL if v can go into a stream, else why not ("field 'NAME': NUL
+ * byte", "... invalid UTF-8 at byte N", with a hint unless encoded, i.e.
+ * unless --encoding was given), written into why. */
+const char *cx_ingest_check_text(const char *name, cx_slice v, int encoded, cx_buf *why);
+/* v without the blanks cx-ingest trims: spaces, tabs, CR, LF, U+00A0 and
+ * U+3000 at both ends. */
+cx_slice cx_ingest_trim(cx_slice v);
 
 /* Run the whole ingest; returns the exit status (0, or 3 when rows were
  * refused and there was no reject stream). */
