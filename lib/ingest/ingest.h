@@ -11,8 +11,15 @@
  * one, else to standard error.  The counts always add up:
  *     read = written + rejected + duplicates
  *
+ * Chat transcripts (--from jddc, --from twcs) are read by turns.h into a
+ * turn stream, whose rows then take the same checks; a run reads either
+ * tables or transcripts, and --require, --dedupe and --time-fields do not
+ * apply to transcripts (they would leave gaps in the turn numbers).
+ *
  * Memory: the configuration owns the map entries; the dedupe set grows
- * with the number of distinct keys; nothing else grows with the input.
+ * with the number of distinct keys; the turn profiles keep what turns.h
+ * says (a counter per session, or every tweet); nothing else grows with
+ * the input.
  */
 #ifndef CX_INGEST_H
 #define CX_INGEST_H
