@@ -539,7 +539,10 @@ static int twcs_refuse(cx_turns *t, cx_row *row, size_t *tag)
 		if (w->state == T_OK)
 			continue;
 		cx_buf_reset(&t->why);
-		if (w->state == T_IN_CYCLE)
+		if (w->state == T_IN_CYCLE && w->root == 1)
+			cx_buf_adds(&t->why, "in_response_to_tweet_id: the tweet answers itself "
+				    "(no tweet starts the thread)");
+		else if (w->state == T_IN_CYCLE)
 			cx_buf_addf(&t->why, "in_response_to_tweet_id: a reply cycle of %u tweets "
 				    "(no tweet starts the thread)", w->root);
 		else
