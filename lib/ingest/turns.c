@@ -101,6 +101,7 @@ struct cx_turns {
 	cx_keys sessions;
 	uint64_t *count;	/* per session: its turns so far */
 	size_t countcap;
+	uint32_t last;		/* the session of the line before, or NONE */
 
 	/* twcs */
 	struct tweet *tw;
@@ -132,6 +133,7 @@ cx_turns *cx_turns_new(cx_from profile, int trim)
 		t->names[i] = cx_strdup(names[i]);
 	cx_keys init = CX_KEYS_INIT;
 	t->sessions = t->ids = t->authors = init;
+	t->last = NONE;
 	return t;
 }
 
@@ -194,9 +196,14 @@ static cx_slice slice(const char *p, size_t n)
 	return s;
 }
 
+static int is_slice(cx_slice v, const char *s, size_t n)
+{
+	return v.n == n && !memcmp(v.p, s, n);
+}
+
 static int is(cx_slice v, const char *s)
 {
-	return v.n == strlen(s) && !memcmp(v.p, s, v.n);
+	return is_slice(v, s, strlen(s));
 }
 
 static void set(cx_turns *t, int f, const char *p, size_t n)
@@ -283,14 +290,22 @@ static const char *jddc_turn(cx_turns *t, const struct input *in, const char *p,
 		if (c[k].n && !is(c[k], "0") && !is(c[k], "1"))
 			return bad_value(t, jddc_cols[k], "expected 0 or 1", c[k]);
 
-	int added;
-	uint32_t s = cx_keys_intern(&t->sessions, c[J_SESSION].p, c[J_SESSION].n, &added);
-	if (s >= t->countcap) {
-		t->countcap = t->countcap ? t->countcap * 2 : 1024;
-		t->count = cx_realloc(t->count, t->countcap * sizeof *t->count);
+	/* Sessions come in blocks of lines: most lines are of the session of
+	 * the line before, which costs a compare, not a hash lookup. */
+	size_t len = 0;
+	const char *last = t->last == NONE ? NULL : cx_keys_get(&t->sessions, t->last, &len);
+	uint32_t s = t->last;
+	if (!last || !is_slice(c[J_SESSION], last, len)) {
+		int added;
+		s = cx_keys_intern(&t->sessions, c[J_SESSION].p, c[J_SESSION].n, &added);
+		if (s >= t->countcap) {
+			t->countcap = t->countcap ? t->countcap * 2 : 1024;
+			t->count = cx_realloc(t->count, t->countcap * sizeof *t->count);
+		}
+		if (added)
+			t->count[s] = 0;
+		t->last = s;
 	}
-	if (added)
-		t->count[s] = 0;
 	set(t, F_CONV, c[J_SESSION].p, c[J_SESSION].n);
 	set_num(t, F_TURN, ++t->count[s]);
 	set(t, F_TS, "", 0);

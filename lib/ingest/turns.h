@@ -33,10 +33,10 @@
  * until the next cx_turns_next().  jddc keeps one counter per session id
  * seen (it grows with the number of sessions, not of lines).  twcs keeps
  * every tweet until the end of its last input: the raw record text plus
- * some 100 bytes of ids, time and links per tweet, so its memory grows
- * with the input (about the size of the CSV, plus a sort array at the
- * end); that is the price of threads that interleave and rows out of time
- * order.
+ * some 130 bytes of ids, time and links per tweet, and 50 more while the
+ * turns are sorted, so its memory grows with the input (340 MB for a
+ * million tweets of 160 bytes); that is the price of threads that
+ * interleave and rows out of time order.
  */
 #ifndef CX_TURNS_H
 #define CX_TURNS_H
