@@ -251,7 +251,10 @@ static void build_header(struct run *r)
 			r->is_time[k] = 1;
 		}
 		cx_free_list(names, n);
-	} else {
+	} else if (!r->profiles[0] && !r->profiles[1]) {
+		/* Not in a turn stream: its ts is written normalised, and a
+		 * column renamed to created_at must not be refused after its
+		 * turn is numbered. */
 		for (size_t i = 0; i < sizeof default_time_fields / sizeof *default_time_fields; i++) {
 			long k = out_index(r, default_time_fields[i]);
 			if (k >= 0)
