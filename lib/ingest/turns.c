@@ -623,7 +623,9 @@ static void twcs_order(cx_turns *t)
 }
 
 /* The text of a tweet: its quotes undone and the HTML entities Twitter
- * leaves in decoded, in one pass, so "&amp;lt;" is "&lt;". */
+ * leaves in decoded, in one pass, so "&amp;lt;" is "&lt;".  It comes from
+ * the raw record, which has no CR before its line ends: a line end inside
+ * the text is LF whatever the file's line ends are. */
 static void put_text(cx_turns *t, const struct tweet *w)
 {
 	static const struct {
