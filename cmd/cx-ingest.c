@@ -22,7 +22,8 @@ enum {
 };
 
 static const cx_option options[] = {
-	{ "from", OPT_FROM, "FORMAT", "csv, tsv or jsonl for the files that follow (default: by extension)" },
+	{ "from", OPT_FROM, "FORMAT",
+	  "csv, tsv, jsonl (default: by extension), or chat: jddc, twcs, for the files that follow" },
 	{ "source", OPT_SOURCE, "NAME", "tag the rows of the files that follow with source=NAME" },
 	{ "encoding", OPT_ENCODING, "ENC", "the files that follow are in ENC (gbk, gb18030, utf-16, ...)" },
 	{ "skip", OPT_SKIP, "N", "skip N lines before the header in the files that follow" },
@@ -73,7 +74,7 @@ static void handle(int key, const char *arg, void *ctx)
 	}
 	case OPT_FROM:
 		if (cx_from_parse(arg, &a->from) < 0)
-			cx_usage_error("unknown input format '%s' (csv, tsv or jsonl)", arg);
+			cx_usage_error("unknown input format '%s' (csv, tsv, jsonl, jddc or twcs)", arg);
 		a->from_set = 1;
 		a->dangling = "--from";
 		break;
@@ -101,11 +102,19 @@ int main(int argc, char **argv)
 	static const cx_command cmd = {
 		.name = "cx-ingest",
 		.synopsis = "[OPTION]... [[--source NAME] [--from FORMAT] FILE]...",
-		.summary = "Read CSV, TSV and JSON Lines exports and write one cx record stream.",
+		.summary = "Read CSV, TSV and JSON Lines exports, or chat transcripts, and write one cx record stream.",
 		.options = options,
 		.more = "Every input row is written, or refused with a reason (to --rejects, or\n"
 			"reported on standard error, which makes the exit status 3).  The summary\n"
-			"line counts read = written + rejected + duplicates.\n",
+			"line counts read = written + rejected + duplicates.\n"
+			"\n"
+			"Chat transcripts become a turn stream, one record per turn:\n"
+			"  conversation_id turn ts speaker customer_id text, and the profile's own\n"
+			"  --from jddc  JD.com JDDC chat export (7 tab-separated fields, no header);\n"
+			"               adds product transferred repeat_enquiry\n"
+			"  --from twcs  Kaggle \"Customer Support on Twitter\" CSV, threads rebuilt\n"
+			"               from in_response_to_tweet_id (held in memory until the end);\n"
+			"               adds tweet_id author_id in_response_to\n",
 		.uses_tz = 1,
 	};
 	struct args a = { .conf = { .time_fields = NULL } };

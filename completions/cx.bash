@@ -148,7 +148,7 @@ _cx_cmd_cx_format() { # CUR PREV
 # cx-ingest
 _cx_cmd_cx_ingest() { # CUR PREV
 	case $2 in
-	--from) _cx_words 'csv tsv jsonl' "$1" ;;
+	--from) _cx_words 'csv tsv jsonl jddc twcs' "$1" ;;
 	--encoding) _cx_words 'utf-8 gbk gb18030 big5 utf-16 utf-16le utf-16be latin1' "$1" ;;
 	--map-file|--rejects|-o|--output) _cx_files "$1" ;;
 	--tz) _cx_zones "$1" ;;

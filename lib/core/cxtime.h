@@ -25,6 +25,9 @@
  *     2024年3月5日14时02分[33秒]  14点  14点2分  (時 點 號 as well)
  *     1709618553  -100000000  1709618553.5   (9-11 digits: Unix seconds)
  *     1709618553123                          (13 digits: Unix milliseconds)
+ *     Wed Oct 11 06:55:44 +0000 2017  Wed Oct  1 06:55:44 2017
+ *                     (Twitter, asctime: English weekday and month names in
+ *                     any case, the weekday must match the date)
  * A date alone or a month alone means its first second.  Any form with a
  * clock time (hh:mm) may end in an offset, with or without a space before
  * it: Z, +08, +0800, +08:00, -05:00, +05:30:00 (hours <= 23).  Without an
@@ -72,6 +75,7 @@ enum {
 	CX_TIME_EOFFSET = -11,
 	CX_TIME_EWEEK = -12,
 	CX_TIME_EQUARTER = -13,
+	CX_TIME_EWEEKDAY = -14,
 };
 const char *cx_time_strerror(int code);
 

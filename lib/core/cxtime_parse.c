@@ -28,6 +28,7 @@ const char *cx_time_strerror(int code)
 	case CX_TIME_EOFFSET: return "unknown time zone offset";
 	case CX_TIME_EWEEK: return "week out of range";
 	case CX_TIME_EQUARTER: return "quarter out of range";
+	case CX_TIME_EWEEKDAY: return "weekday does not match the date";
 	}
 	return "unknown error";
 }
@@ -246,6 +247,78 @@ static int parse_unix(const char *p, const char *e, cx_instant *out)
 	return finish(sec, out);
 }
 
+/* The 3-letter English name at c among names (3 letters each, lower
+ * case), in any case: its index, or -1. */
+static int abbr(struct cur *c, const char *names)
+{
+	if (c->e - c->p < 3)
+		return -1;
+	char low[3];
+	for (int i = 0; i < 3; i++) {
+		char ch = c->p[i];
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')))
+			return -1;
+		low[i] = (char)(ch | 0x20);
+	}
+	for (int k = 0; names[3 * k]; k++)
+		if (!memcmp(names + 3 * k, low, 3)) {
+			c->p += 3;
+			return k;
+		}
+	return -1;
+}
+
+/* One or more spaces or tabs. */
+static int blanks(struct cur *c)
+{
+	if (!at(c, ' ') && !at(c, '\t'))
+		return -1;
+	skip_spaces(c);
+	return 0;
+}
+
+/*
+ * The C library's order, as Twitter writes it: "Wed Oct 11 06:55:44 +0000
+ * 2017", or without the offset as asctime() does ("Wed Oct  1 06:55:44
+ * 2017", local time).  The weekday is checked against the date: a record
+ * whose two halves disagree is more likely mangled than right.
+ */
+static int parse_weekday_form(struct cur *c, cx_instant *out)
+{
+	struct fields f = { 0 };
+	int wd = abbr(c, "sunmontuewedthufrisat"), rc;
+	if (wd < 0 || blanks(c) != 0)
+		return CX_TIME_ESYNTAX;
+	if ((f.mo = abbr(c, "janfebmaraprmayjunjulaugsepoctnovdec") + 1) == 0 || blanks(c) != 0 ||
+	    num(c, 1, 2, &f.d) != 0 || blanks(c) != 0 || num(c, 1, 2, &f.h) != 0 || !at(c, ':'))
+		return CX_TIME_ESYNTAX;
+	c->p++;
+	if (num(c, 2, 2, &f.mi) != 0 || !at(c, ':'))
+		return CX_TIME_ESYNTAX;
+	c->p++;
+	if (num(c, 2, 2, &f.s) != 0 || blanks(c) != 0)
+		return CX_TIME_ESYNTAX;
+	if ((rc = check_hms(&f)) != 0)
+		return rc;
+	if (at(c, 'Z') || at(c, 'z') || at(c, '+') || at(c, '-')) {
+		if ((rc = parse_offset(c, &f)) != 0)
+			return rc;
+		if (blanks(c) != 0)
+			return CX_TIME_ESYNTAX;
+	}
+	if (num(c, 4, 4, &f.y) != 0)
+		return CX_TIME_ESYNTAX;
+	if (c->p != c->e)
+		return CX_TIME_ETRAILING;
+	if ((rc = check_date(&f)) != 0)
+		return rc;
+	/* 1970-01-01 was a Thursday (4). */
+	if ((cx_days_from_civil(f.y, f.mo, f.d) % 7 + 11) % 7 != wd)
+		return CX_TIME_EWEEKDAY;
+	int64_t w = wall_from_fields(f.y, f.mo, f.d, f.h, f.mi, f.s == 60 ? 59 : f.s);
+	return finish(f.has_off ? w - f.off : cxtime_from_wall(w, GAP_SHIFT), out);
+}
+
 /* Two digits at p, or -1. */
 static int two(const char *p)
 {
@@ -294,6 +367,8 @@ int cx_time_parse(const char *s, size_t n, cx_instant *out)
 		c.e--;
 	if (c.p == c.e)
 		return CX_TIME_EEMPTY;
+	if ((*c.p >= 'A' && *c.p <= 'Z') || (*c.p >= 'a' && *c.p <= 'z'))
+		return parse_weekday_form(&c, out);
 
 	/* Bare numbers first: a compact date or Unix time. */
 	const char *q = c.p + (*c.p == '-');

@@ -177,9 +177,15 @@ static int read_number(engine *e, long long *turn)
 	return 1;
 }
 
-static int read_time(engine *e, cx_instant *ts)
+/* An empty ts is a missing value (cx.7), as in the JDDC turn streams of
+ * cx-ingest: the turn has no time (*have = 0), and is not refused. */
+static int read_time(engine *e, cx_instant *ts, int *have)
 {
 	cx_slice v = get(e, (size_t)e->ts_col, &e->fieldbuf);
+	if (v.n == 0) {
+		*have = 0;
+		return 1;
+	}
 	int rc = cx_time_parse(v.p, v.n, ts);
 	if (rc < 0) {
 		refuse(e, known_conversation(e), "field '%s': %s: '%s'", e->r->names[e->ts_col],
@@ -274,7 +280,7 @@ static void one_turn(engine *e)
 	long long turn = 0;
 	cx_instant ts = 0;
 	int have_ts = e->ts_col >= 0;
-	if ((e->turn_col >= 0 && !read_number(e, &turn)) || (have_ts && !read_time(e, &ts)))
+	if ((e->turn_col >= 0 && !read_number(e, &turn)) || (have_ts && !read_time(e, &ts, &have_ts)))
 		return;
 	if (have_ts && (!e->have_now || ts > e->now)) {
 		e->now = ts;

@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/cxtime.h"
 #include "core/err.h"
+#include "ingest/turns.h"
 #include "io/input.h"
 #include "core/keys.h"
 #include "core/opt.h"
@@ -128,7 +129,9 @@ void cx_ingest_conf_free(cx_ingest_conf *c)
 
 struct source {
 	const cx_ingest_input *spec;
-	cx_rows *rows;
+	cx_rows *rows;		/* a table, or NULL */
+	cx_turns *turns;	/* or the profile of a chat transcript */
+	size_t turn_input;	/* and its index among the profile's inputs */
 	size_t *col_to_out;	/* output index of each input column */
 	size_t ncols;
 };
@@ -149,6 +152,7 @@ struct run {
 	size_t *seen_src;	/* per dedupe key: input of the first row */
 	size_t seen_cap;
 
+	cx_turns *profiles[2];	/* jddc, twcs: NULL when not read */
 	cx_output *out, *rej;
 	unsigned long long read, written, rejected, dupes;
 
@@ -157,6 +161,16 @@ struct run {
 	time_t last_progress;
 	int progress;
 };
+
+static const char *src_name(const struct source *src)
+{
+	return src->turns ? cx_turns_name(src->turns, src->turn_input) : cx_rows_name(src->rows);
+}
+
+static char **src_header(const struct source *src, size_t *n)
+{
+	return src->turns ? cx_turns_header(src->turns, n) : cx_rows_header(src->rows, n);
+}
 
 static long out_index(struct run *r, const char *name)
 {
@@ -190,7 +204,7 @@ static void all_columns(const struct run *r, cx_buf *b)
 {
 	for (size_t s = 0; s < r->nsrc; s++) {
 		size_t n;
-		char **h = cx_rows_header(r->src[s].rows, &n);
+		char **h = src_header(&r->src[s], &n);
 		for (size_t i = 0; i < n; i++)
 			cx_buf_addf(b, "%s'%s'", b->len ? ", " : "", h[i]);
 	}
@@ -202,7 +216,7 @@ static void build_header(struct run *r)
 	int any_source = 0;
 	for (size_t s = 0; s < r->nsrc; s++) {
 		struct source *src = &r->src[s];
-		char **h = cx_rows_header(src->rows, &src->ncols);
+		char **h = src_header(src, &src->ncols);
 		src->col_to_out = cx_calloc(src->ncols + 1, sizeof *src->col_to_out);
 		for (size_t i = 0; i < src->ncols; i++) {
 			const char *name = mapped(c, h[i]);
@@ -211,7 +225,7 @@ static void build_header(struct run *r)
 			for (size_t j = 0; j < i; j++)
 				if (!strcmp(r->out_names[src->col_to_out[j]], name))
 					cx_usage_error("%s: columns '%s' and '%s' both become '%s'",
-						       cx_rows_name(src->rows),
+						       src_name(src),
 						       h[j], h[i], name);
 			src->col_to_out[i] = add_out(r, name);
 		}
@@ -237,7 +251,10 @@ static void build_header(struct run *r)
 			r->is_time[k] = 1;
 		}
 		cx_free_list(names, n);
-	} else {
+	} else if (!r->profiles[0] && !r->profiles[1]) {
+		/* Not in a turn stream: its ts is written normalised, and a
+		 * column renamed to created_at must not be refused after its
+		 * turn is numbered. */
 		for (size_t i = 0; i < sizeof default_time_fields / sizeof *default_time_fields; i++) {
 			long k = out_index(r, default_time_fields[i]);
 			if (k >= 0)
@@ -278,7 +295,7 @@ static void write_header(cx_output *o, char *const *names, size_t n)
 static void refuse(struct run *r, struct source *src, const cx_row *row, const char *reason,
 		   int is_duplicate)
 {
-	const char *file = cx_rows_name(src->rows);
+	const char *file = src_name(src);
 	if (is_duplicate)
 		r->dupes++;
 	else
@@ -325,7 +342,7 @@ static int is_blank_at(const char *p, size_t n, size_t *len)
 	return 0;
 }
 
-static cx_slice trim(cx_slice v)
+cx_slice cx_ingest_trim(cx_slice v)
 {
 	size_t k;
 	while (v.n && is_blank_at(v.p, v.n, &k))
@@ -344,6 +361,23 @@ static cx_slice trim(cx_slice v)
 	return v;
 }
 
+const char *cx_ingest_check_text(const char *name, cx_slice v, int encoded, cx_buf *why)
+{
+	if (memchr(v.p, '\0', v.n)) {
+		cx_buf_reset(why);
+		cx_buf_addf(why, "field '%s': NUL byte", name);
+		return why->p;
+	}
+	size_t bad = cx_utf8_check(v.p, v.n);
+	if (bad) {
+		cx_buf_reset(why);
+		cx_buf_addf(why, "field '%s': invalid UTF-8 at byte %zu%s", name, bad,
+			    encoded ? "" : " (wrong --encoding?)");
+		return why->p;
+	}
+	return NULL;
+}
+
 /* Check and convert one row into r->vals; returns a reason or NULL. */
 static const char *check_row(struct run *r, struct source *src, const cx_row *row)
 {
@@ -353,20 +387,11 @@ static const char *check_row(struct run *r, struct source *src, const cx_row *ro
 		size_t o = src->col_to_out[i];
 		cx_slice v = row->v[i];
 		const char *name = r->out_names[o];
-		if (memchr(v.p, '\0', v.n)) {
-			cx_buf_reset(&r->why);
-			cx_buf_addf(&r->why, "field '%s': NUL byte", name);
-			return r->why.p;
-		}
-		size_t bad = cx_utf8_check(v.p, v.n);
-		if (bad) {
-			cx_buf_reset(&r->why);
-			cx_buf_addf(&r->why, "field '%s': invalid UTF-8 at byte %zu%s", name, bad,
-				    src->spec->encoding ? "" : " (wrong --encoding?)");
-			return r->why.p;
-		}
+		const char *why = cx_ingest_check_text(name, v, src->spec->encoding != NULL, &r->why);
+		if (why)
+			return why;
 		if (!r->conf->no_trim)
-			v = trim(v);
+			v = cx_ingest_trim(v);
 		if (r->is_time[o] && v.n) {
 			cx_instant t;
 			int rc = cx_time_parse(v.p, v.n, &t);
@@ -417,7 +442,7 @@ static int duplicate(struct run *r, size_t s, const cx_row *row)
 	}
 	cx_buf_reset(&r->why);
 	cx_buf_addf(&r->why, "duplicate %s '%.*s' (first at %s:%ld)", r->out_names[r->dedupe_col],
-		    (int)(k->len > 64 ? 64 : k->len), k->p, cx_rows_name(r->src[r->seen_src[id]].rows),
+		    (int)(k->len > 64 ? 64 : k->len), k->p, src_name(&r->src[r->seen_src[id]]),
 		    r->seen_line[id]);
 	return 1;
 }
@@ -447,17 +472,71 @@ static void progress(struct run *r, int done)
 		fprintf(stderr, "\r%s: %llu rows read\033[K", cx_progname, r->read);
 }
 
+/*
+ * A turn stream (turns.h) numbers its turns before these checks see them:
+ * a turn refused by --require, or taken for a duplicate, would leave a gap
+ * in the numbers, and a table's columns mixed in would make the stream
+ * neither.  These are usage errors.
+ */
+static void check_turn_options(const cx_ingest_conf *c, const cx_ingest_input *inputs, size_t n)
+{
+	const char *profile = NULL, *table = NULL;
+	for (size_t s = 0; s < n; s++) {
+		const char **first = cx_from_is_turns(inputs[s].from) ? &profile : &table;
+		if (!*first)
+			*first = cx_from_name(inputs[s].from);
+	}
+	if (!profile)
+		return;
+	if (table)
+		cx_usage_error("--from %s writes a turn stream, which cannot take the rows of "
+			       "a %s input in the same run", profile, table);
+	const char *opt = c->require ? "--require" : c->dedupe ? "--dedupe" :
+			  c->time_fields ? "--time-fields" : NULL;
+	if (opt)
+		cx_usage_error("%s does not apply to --from %s: the turns are numbered before it "
+			       "could refuse one", opt, profile);
+}
+
+static void open_sources(struct run *r, const cx_ingest_input *inputs)
+{
+	for (size_t s = 0; s < r->nsrc; s++) {
+		struct source *src = &r->src[s];
+		const cx_ingest_input *in = &inputs[s];
+		src->spec = in;
+		if (!cx_from_is_turns(in->from)) {
+			src->rows = cx_rows_open(in->path, in->from, in->encoding, in->skip,
+						 in->json_fields);
+			continue;
+		}
+		cx_turns **p = &r->profiles[in->from == CX_FROM_TWCS];
+		if (!*p)
+			*p = cx_turns_new(in->from, !r->conf->no_trim);
+		src->turns = *p;
+		src->turn_input = cx_turns_add(*p, in->path, in->encoding, in->skip, s);
+	}
+}
+
+/* The next row of source s; *from is the source it came from (a turn
+ * profile hands out the rows of its earlier inputs while its last is
+ * read).  CX_TURNS_DUPLICATE for a duplicate refused there. */
+static int next_row(struct run *r, size_t s, cx_row *row, size_t *from)
+{
+	struct source *src = &r->src[s];
+	*from = s;
+	if (src->turns)
+		return cx_turns_next(src->turns, src->turn_input, row, from);
+	return cx_rows_next(src->rows, row);
+}
+
 int cx_ingest_run(const cx_ingest_conf *c, const cx_ingest_input *inputs, size_t n,
 		  const char *output)
 {
+	check_turn_options(c, inputs, n);
 	struct run r = { .conf = c };
 	r.nsrc = n;
 	r.src = cx_calloc(n, sizeof *r.src);
-	for (size_t s = 0; s < n; s++) {
-		r.src[s].spec = &inputs[s];
-		r.src[s].rows = cx_rows_open(inputs[s].path, inputs[s].from, inputs[s].encoding,
-					     inputs[s].skip, inputs[s].json_fields);
-	}
+	open_sources(&r, inputs);
 	build_header(&r);
 	r.vals = cx_calloc(r.nout, sizeof *r.vals);
 	r.progress = !c->quiet && isatty(2);
@@ -471,12 +550,18 @@ int cx_ingest_run(const cx_ingest_conf *c, const cx_ingest_input *inputs, size_t
 	}
 
 	for (size_t s = 0; s < n; s++) {
-		struct source *src = &r.src[s];
 		cx_row row;
-		while (cx_rows_next(src->rows, &row)) {
+		size_t from;
+		int got;
+		while ((got = next_row(&r, s, &row, &from)) != 0) {
+			struct source *src = &r.src[from];
 			r.read++;
 			if ((r.read & 0xFFFF) == 0)
 				progress(&r, 0);
+			if (got == CX_TURNS_DUPLICATE) {
+				refuse(&r, src, &row, row.error, 1);
+				continue;
+			}
 			const char *why = row.error ? row.error : check_row(&r, src, &row);
 			if (why) {
 				refuse(&r, src, &row, why, 0);
@@ -501,6 +586,8 @@ int cx_ingest_run(const cx_ingest_conf *c, const cx_ingest_input *inputs, size_t
 		cx_rows_close(r.src[s].rows);
 		free(r.src[s].col_to_out);
 	}
+	cx_turns_free(r.profiles[0]);
+	cx_turns_free(r.profiles[1]);
 	free(r.src);
 	for (size_t i = 0; i < r.nout; i++) {
 		free(r.out_names[i]);

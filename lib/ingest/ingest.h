@@ -11,14 +11,22 @@
  * one, else to standard error.  The counts always add up:
  *     read = written + rejected + duplicates
  *
+ * Chat transcripts (--from jddc, --from twcs) are read by turns.h into a
+ * turn stream, whose rows then take the same checks; a run reads either
+ * tables or transcripts, and --require, --dedupe and --time-fields do not
+ * apply to transcripts (they would leave gaps in the turn numbers).
+ *
  * Memory: the configuration owns the map entries; the dedupe set grows
- * with the number of distinct keys; nothing else grows with the input.
+ * with the number of distinct keys; the turn profiles keep what turns.h
+ * says (a counter per session, or every tweet); nothing else grows with
+ * the input.
  */
 #ifndef CX_INGEST_H
 #define CX_INGEST_H
 
 #include <stddef.h>
 
+#include "core/buf.h"
 #include "io/rows.h"
 
 typedef struct cx_ingest_input {
@@ -53,6 +61,15 @@ void cx_ingest_add_map(cx_ingest_conf *c, const char *spec, const char *where, l
 /* Read a map file: one "from=to" per line, '#' comments, blank lines. */
 void cx_ingest_read_map_file(cx_ingest_conf *c, const char *path);
 void cx_ingest_conf_free(cx_ingest_conf *c);
+
+/* The checks every value gets, shared with the turn profiles (turns.h):
+ * NULL if v can go into a stream, else why not ("field 'NAME': NUL
+ * byte", "... invalid UTF-8 at byte N", with a hint unless encoded, i.e.
+ * unless --encoding was given), written into why. */
+const char *cx_ingest_check_text(const char *name, cx_slice v, int encoded, cx_buf *why);
+/* v without the blanks cx-ingest trims: spaces, tabs, CR, LF, U+00A0 and
+ * U+3000 at both ends. */
+cx_slice cx_ingest_trim(cx_slice v);
 
 /* Run the whole ingest; returns the exit status (0, or 3 when rows were
  * refused and there was no reject stream). */

@@ -45,9 +45,19 @@ int cx_from_parse(const char *name, cx_from *out)
 		*out = CX_FROM_TSV;
 	else if (!strcmp(name, "jsonl") || !strcmp(name, "json") || !strcmp(name, "ndjson"))
 		*out = CX_FROM_JSONL;
+	else if (!strcmp(name, "jddc"))
+		*out = CX_FROM_JDDC;
+	else if (!strcmp(name, "twcs"))
+		*out = CX_FROM_TWCS;
 	else
 		return -1;
 	return 0;
+}
+
+const char *cx_from_name(cx_from f)
+{
+	static const char *const names[] = { "csv", "tsv", "jsonl", "jddc", "twcs" };
+	return (size_t)f < sizeof names / sizeof *names ? names[f] : "?";
 }
 
 int cx_from_guess(const char *path, cx_from *out)
@@ -74,7 +84,11 @@ int cx_from_guess(const char *path, cx_from *out)
 	ext[len] = '\0';
 	if (!strcmp(ext, "txt") || !strcmp(ext, "tab"))
 		strcpy(ext, "tsv");
-	return cx_from_parse(ext, out);
+	cx_from f;
+	if (cx_from_parse(ext, &f) != 0 || f == CX_FROM_JDDC || f == CX_FROM_TWCS)
+		return -1;
+	*out = f;
+	return 0;
 }
 
 static void add_value(cx_rows *r, const char *p, size_t n)
@@ -411,6 +425,9 @@ cx_rows *cx_rows_open(const char *path, cx_from from, const char *encoding, long
 			return r;
 		}
 		break;
+	case CX_FROM_JDDC:
+	case CX_FROM_TWCS:
+		cx_die(CX_EXIT_IO, "internal error: cx_rows_open cannot read a turn profile");
 	}
 	if (!got)
 		cx_die_at(CX_EXIT_DATA, cx_input_name(r->in), 0, "empty input: expected a header");

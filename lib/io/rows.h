@@ -27,10 +27,16 @@
 
 #include "io/stream.h"
 
-typedef enum { CX_FROM_CSV, CX_FROM_TSV, CX_FROM_JSONL } cx_from;
+/* The formats --from names.  JDDC and TWCS are not tables but chat
+ * transcripts, read by ingest/turns.h (which uses the csv reader here for
+ * twcs); cx_rows_open() does not take them. */
+typedef enum { CX_FROM_CSV, CX_FROM_TSV, CX_FROM_JSONL, CX_FROM_JDDC, CX_FROM_TWCS } cx_from;
 
-/* "csv", "tsv", "jsonl" (also "json", "ndjson"); 0 on success. */
+/* "csv", "tsv", "jsonl" (also "json", "ndjson"), "jddc", "twcs"; 0 on
+ * success.  cx_from_guess() never gives the last two: only --from does. */
 int cx_from_parse(const char *name, cx_from *out);
+/* The name of a format, as --from takes it: "csv" ... "twcs". */
+const char *cx_from_name(cx_from f);
 /* From the file name's extension, looking through a final ".gz";
  * 0 on success, -1 if the extension says nothing. */
 int cx_from_guess(const char *path, cx_from *out);

@@ -702,10 +702,51 @@ static void test_before_1970(void)
 	CHECK_INT(cx_utc_offset(-2), 0);
 }
 
+/* Twitter's created_at and asctime(); expected values from
+ * date -u -d '2017-10-11 06:55:44' +%s and the like. */
+static void test_weekday_form(void)
+{
+	tz("Asia/Shanghai");
+	CHECK_INT(parse("Wed Oct 11 06:55:44 +0000 2017"), 1507704944);
+	CHECK_INT(parse_exact("Wed Oct 11 06:55:44 +0000 2017"), 1507704944);
+	CHECK_STR(fmt(1507704944), "2017-10-11T14:55:44+08:00");
+	CHECK_INT(parse("Wed Oct 11 14:55:44 +0800 2017"), 1507704944);
+	CHECK_INT(parse("Tue Oct 10 22:55:44 -08:00 2017"), 1507704944);
+	CHECK_INT(parse("Wed Oct 11 06:55:44 Z 2017"), 1507704944);
+	CHECK_INT(parse("wed OCT 11 06:55:44 +0000 2017"), 1507704944);
+	CHECK_INT(parse("  Wed Oct 11 06:55:44 +0000 2017 "), 1507704944);
+	/* no offset: local time, as asctime() writes it; a padded day */
+	CHECK_INT(parse("Wed Oct 11 14:55:44 2017"), 1507704944);
+	CHECK_INT(parse("Sun Oct  1 06:55:44 +0000 2017"), 1506840944);
+	CHECK_INT(parse("Thu Feb 29 23:59:60 +0000 2024"), 1709251199);
+	CHECK_INT(parse("Wed Dec 31 23:59:59 +0000 1969"), -1);
+	CHECK_INT(parse("Thu Jan  1 00:00:00 +0000 1970"), 0);
+	/* refused */
+	CHECK_INT(parse("Mon Oct 11 06:55:44 +0000 2017"), CX_TIME_EWEEKDAY);
+	CHECK_INT(parse("Thu Feb 29 06:55:44 +0000 2023"), CX_TIME_EDAY);
+	CHECK_INT(parse("Wed Oct 32 06:55:44 +0000 2017"), CX_TIME_EDAY);
+	CHECK_INT(parse("Wed Oct 11 24:55:44 +0000 2017"), CX_TIME_EHOUR);
+	CHECK_INT(parse("Wed Oct 11 06:60:44 +0000 2017"), CX_TIME_EMINUTE);
+	CHECK_INT(parse("Wed Oct 11 06:55:44 +2500 2017"), CX_TIME_EOFFSET);
+	CHECK_INT(parse("Wed Oct 11 06:55:44 +0000 2017 x"), CX_TIME_ETRAILING);
+	CHECK_INT(parse("Wed Oct 11 06:55:44 +0000 17"), CX_TIME_ESYNTAX);
+	CHECK_INT(parse("Wed Oct 11 06:55 +0000 2017"), CX_TIME_ESYNTAX);
+	CHECK_INT(parse("Wed Okt 11 06:55:44 +0000 2017"), CX_TIME_ESYNTAX);
+	CHECK_INT(parse("Wednesday Oct 11 06:55:44 +0000 2017"), CX_TIME_ESYNTAX);
+	CHECK_INT(parse("Wed,Oct 11 06:55:44 +0000 2017"), CX_TIME_ESYNTAX);
+	CHECK_INT(parse("Wed Oct 11 06:55:44 +0000"), CX_TIME_ESYNTAX);
+	CHECK_INT(parse_exact("Wed Oct 11 06:55:44 +0000 201"), CX_TIME_ESYNTAX);
+	CHECK_INT(parse_exact("We"), CX_TIME_ESYNTAX);
+	CHECK_INT(parse_exact("Wed Oct 11"), CX_TIME_ESYNTAX);
+	CHECK_INT(parse("Sat Jan  1 00:00:00 +0000 0000"), CX_TIME_EYEAR);
+	CHECK_STR(cx_time_strerror(CX_TIME_EWEEKDAY), "weekday does not match the date");
+}
+
 int main(void)
 {
 	test_iso();
 	test_other_forms();
+	test_weekday_form();
 	test_bad();
 	test_slices();
 	test_format();
