@@ -62,6 +62,11 @@ check: check-deps all units
 check-deps:
 	@scripts/check-deps --quiet
 
+# Writers killed with SIGKILL and SIGTERM at random points, full devices,
+# unwritable directories: old or new files, never a part (about 40 s).
+check-faults: all
+	@scripts/check-faults --bin $(BUILD)/bin
+
 asan:
 	CX_SANITIZER=asan $(MAKE) BUILD=build-asan CC=clang OPT=-O1 \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
@@ -103,4 +108,4 @@ install: all
 clean:
 	rm -rf build build-asan bin
 
-.PHONY: all units check check-deps asan check-only valgrind fuzz lint deps clean install demo
+.PHONY: all units check check-deps check-faults asan check-only valgrind fuzz lint deps clean install demo
