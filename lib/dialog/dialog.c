@@ -99,7 +99,9 @@ static void refuse(engine *e, conv *cv, const char *fmt, ...)
 	if (cv && !cv->closed)
 		cv->problems++;
 	cx_slice line = cx_reader_line(e->r);
-	cx_rejects_add(&e->rej, e->r->file, e->r->line, why->p, line.p, line.n);
+	cx_reject x = { .file = e->r->file, .line = e->r->line, .reason = why->p, .raw = line.p,
+			.rawn = line.n };
+	cx_rejects_add(&e->rej, &x);
 }
 
 /* Field i of the current turn, unescaped into b. */
@@ -334,7 +336,7 @@ int cx_dialog_run(const cx_dialog_conf *c, char **paths, size_t npaths, cx_outpu
 	e.c = c;
 	e.out = out;
 	setup(&e, paths, npaths);
-	cx_rejects_open(&e.rej, c->rejects, "turn");
+	cx_rejects_open(&e.rej, c->rejects, "turn", 0, 1);
 	if (c->stream)
 		out->line_buffered = 1;
 	dialog_header(&e);

@@ -14,12 +14,9 @@
 #include "core/keys.h"
 #include "core/opt.h"
 #include "io/output.h"
+#include "io/rejects.h"
 #include "io/stream.h"
 #include "core/utf8.h"
-
-/* Without a reject stream, refused rows are reported on standard error;
- * past this many, only counted. */
-#define MAX_REPORTED 20
 
 static const char *const default_time_fields[] = { "created_at", "first_response_at",
 						   "resolved_at" };
@@ -153,8 +150,9 @@ struct run {
 	size_t seen_cap;
 
 	cx_turns *profiles[2];	/* jddc, twcs: NULL when not read */
-	cx_output *out, *rej;
-	unsigned long long read, written, rejected, dupes;
+	cx_output *out;
+	cx_rejects rej;		/* refused rows; duplicates only recorded */
+	unsigned long long read, written, dupes;
 
 	cx_buf *vals;		/* per output column: the checked value */
 	cx_buf why;
@@ -295,32 +293,14 @@ static void write_header(cx_output *o, char *const *names, size_t n)
 static void refuse(struct run *r, struct source *src, const cx_row *row, const char *reason,
 		   int is_duplicate)
 {
-	const char *file = src_name(src);
-	if (is_duplicate)
+	cx_reject x = { .file = src_name(src), .line = row->line, .source = src->spec->source,
+			.reason = reason, .raw = row->raw.p, .rawn = row->raw.n };
+	if (is_duplicate) {
 		r->dupes++;
-	else
-		r->rejected++;
-	if (!r->rej) {
-		if (is_duplicate)
-			return;
-		if (r->rejected <= MAX_REPORTED)
-			cx_warn_at(file, row->line, "row refused: %s", reason);
-		else if (r->rejected == MAX_REPORTED + 1)
-			cx_warn("more rows refused; only counting them now (use --rejects FILE)");
-		return;
+		cx_rejects_record(&r->rej, &x);
+	} else {
+		cx_rejects_add(&r->rej, &x);
 	}
-	cx_output *o = r->rej;
-	cx_out_field(o, file, strlen(file));
-	char num[32];
-	int k = snprintf(num, sizeof num, "\t%ld\t", row->line);
-	cx_out_raw(o, num, (size_t)k);
-	const char *tag = src->spec->source ? src->spec->source : "";
-	cx_out_field(o, tag, strlen(tag));
-	cx_out_c(o, '\t');
-	cx_out_field(o, reason, strlen(reason));
-	cx_out_c(o, '\t');
-	cx_out_field(o, row->raw.p, row->raw.n);
-	cx_out_eol(o);
 }
 
 static int is_blank_at(const char *p, size_t n, size_t *len)
@@ -543,11 +523,7 @@ int cx_ingest_run(const cx_ingest_conf *c, const cx_ingest_input *inputs, size_t
 
 	r.out = cx_output_open(output);
 	write_header(r.out, r.out_names, r.nout);
-	if (c->rejects) {
-		static char *const rej_names[] = { "file", "line", "source", "reason", "raw" };
-		r.rej = cx_output_open(c->rejects);
-		write_header(r.rej, rej_names, 5);
-	}
+	cx_rejects_open(&r.rej, c->rejects, "row", 1, 0);
 
 	for (size_t s = 0; s < n; s++) {
 		cx_row row;
@@ -576,11 +552,11 @@ int cx_ingest_run(const cx_ingest_conf *c, const cx_ingest_input *inputs, size_t
 	}
 	progress(&r, 1);
 	cx_output_close(r.out);
-	if (r.rej)
-		cx_output_close(r.rej);
+	int had_stream = r.rej.out != NULL;
+	cx_rejects_close(&r.rej);
 	if (!c->quiet)
 		fprintf(stderr, "%s: read %llu, written %llu, rejected %llu, duplicates %llu\n",
-			cx_progname, r.read, r.written, r.rejected, r.dupes);
+			cx_progname, r.read, r.written, r.rej.n, r.dupes);
 
 	for (size_t s = 0; s < n; s++) {
 		cx_rows_close(r.src[s].rows);
@@ -601,5 +577,5 @@ int cx_ingest_run(const cx_ingest_conf *c, const cx_ingest_input *inputs, size_t
 	free(r.seen_src);
 	cx_keys_free(&r.seen);
 	cx_buf_free(&r.why);
-	return r.rejected && !r.rej ? CX_EXIT_DATA : CX_EXIT_OK;
+	return r.rej.n && !had_stream ? CX_EXIT_DATA : CX_EXIT_OK;
 }

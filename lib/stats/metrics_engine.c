@@ -257,11 +257,8 @@ int cx_metrics_run(const cx_metrics_conf *c, cx_reader *r, cx_output *o)
 	e.sets = cx_calloc(e.nsets + 1, sizeof *e.sets);
 	check_columns(&e);
 
-	if (c->rejects && !c->merge) {
-		e.rej = cx_output_open(c->rejects);
-		cx_out_s(e.rej, "file\tline\treason\traw");
-		cx_out_eol(e.rej);
-	}
+	if (c->rejects && !c->merge)
+		cx_rejects_open(&e.rej, c->rejects, "row", 0, 1);
 	if (c->merge)
 		metrics_read_partials(&e);
 	else
@@ -289,11 +286,11 @@ int cx_metrics_run(const cx_metrics_conf *c, cx_reader *r, cx_output *o)
 	if (e.no_sla > 0)
 		cx_warn("%.0f time%s a complaint's %s had no target in %s: left out of that SLA metric",
 			e.no_sla, e.no_sla == 1 ? "" : "s", e.sla_key, c->sla_file);
-	if (e.rej) {
-		cx_output_close(e.rej);
-		if (e.rejected)
-			cx_warn("%llu row%s without a usable %s set aside in %s", e.rejected,
-				e.rejected == 1 ? "" : "s", e.time_name, c->rejects);
+	if (e.rej.out) {
+		cx_rejects_close(&e.rej);
+		if (e.rej.n)
+			cx_warn("%llu row%s without a usable %s set aside in %s", e.rej.n,
+				e.rej.n == 1 ? "" : "s", e.time_name, c->rejects);
 	}
 	cx_free_list(words, nwords);
 	free_engine(&e);

@@ -470,20 +470,13 @@ static void update(struct engine *e, size_t gid, double w, cx_instant created, i
 
 static void reject(struct engine *e, const char *why)
 {
-	if (!e->rej)
+	if (!e->rej.out)
 		cx_die_at(CX_EXIT_DATA, e->r->file, e->r->line, "%s (use --rejects FILE to set such rows aside)",
 			  why);
-	e->rejected++;
-	cx_out_field(e->rej, e->r->file, strlen(e->r->file));
-	cx_buf *b = &e->scratch2;
-	cx_buf_reset(b);
-	cx_buf_addf(b, "\t%ld\t", e->r->line);
-	cx_out_raw(e->rej, b->p, b->len);
-	cx_out_field(e->rej, why, strlen(why));
-	cx_out_c(e->rej, '\t');
 	cx_slice line = cx_reader_line(e->r);
-	cx_out_raw(e->rej, line.p, line.n);	/* already escaped */
-	cx_out_eol(e->rej);
+	cx_reject x = { .file = e->r->file, .line = e->r->line, .reason = why, .raw = line.p,
+			.rawn = line.n };
+	cx_rejects_add(&e->rej, &x);
 }
 
 static void resolve_fields(struct engine *e)

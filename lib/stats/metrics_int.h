@@ -22,6 +22,7 @@
 #include "core/err.h"
 #include "core/keys.h"
 #include "io/output.h"
+#include "io/rejects.h"
 #include "io/stream.h"
 #include "stats/hll.h"
 #include "stats/metrics.h"
@@ -156,8 +157,7 @@ struct engine {
 	int64_t pc_index;
 	int pc_valid;
 
-	cx_output *rej;
-	unsigned long long rejected;
+	cx_rejects rej;		/* rows without a usable time (--rejects) */
 
 	/* --sla FILE */
 	int sla_loaded, sla_has[2];
