@@ -324,7 +324,6 @@ static void free_engine(engine *e)
 	cx_buf_free(&e->spbuf);
 	cx_buf_free(&e->fieldbuf);
 	cx_buf_free(&e->msg);
-	cx_buf_free(&e->term);
 	cx_buf_free(&e->shown);
 	cx_reader_close(e->r);
 }

@@ -94,7 +94,6 @@ typedef struct engine {
 	/* Buffers reused by every turn, so that a turn allocates nothing. */
 	cx_buf idbuf, spbuf, fieldbuf;	/* unescaped id, speaker, turn or ts */
 	cx_buf msg;			/* a refusal's reason, an alert's message */
-	cx_buf term;			/* an escalation term */
 	cx_buf shown;			/* a value quoted in a message */
 } engine;
 

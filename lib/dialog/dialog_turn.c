@@ -153,8 +153,26 @@ void dialog_agent_turn(engine *e, conv *cv, cx_slice text)
 		count_reply(e, cv, (cx_slice){ text.p + start, text.n - start });
 }
 
-/* Adds the escalation terms matched; returns whether a rule says the
- * customer is dissatisfied (an escalation threat is too). */
+/* Whether the ';'-joined list holds the term p[0..n). */
+static int has_term(const cx_buf *terms, const char *p, size_t n)
+{
+	if (!terms->len)
+		return 0;	/* terms->p may be NULL */
+	const char *s = terms->p, *end = terms->p + terms->len;
+	for (;;) {
+		const char *semi = memchr(s, ';', (size_t)(end - s));
+		const char *stop = semi ? semi : end;
+		if ((size_t)(stop - s) == n && !memcmp(s, p, n))
+			return 1;
+		if (!semi)
+			return 0;
+		s = semi + 1;
+	}
+}
+
+/* Adds the escalation terms matched, as written, once per conversation;
+ * returns whether a rule says the customer is dissatisfied (an escalation
+ * threat does too). */
 static int rules_say_dissatisfied(engine *e, conv *cv, cx_slice text)
 {
 	if (!e->c->customer_rules->n || !cx_cmatch_run(&e->cmatch, text.p, text.n, 1))
@@ -163,26 +181,14 @@ static int rules_say_dissatisfied(engine *e, conv *cv, cx_slice text)
 		const cx_chit *h = &e->cmatch.hits[i];
 		if (strcmp(h->rule->category, "escalation"))
 			continue;
-		/* The term as written, once per conversation. */
-		cx_buf *t = &e->term;
-		cx_buf_reset(t);
-		cx_buf_add(t, text.p + h->start, h->end - h->start);
-		cx_buf_addc(t, '\0');
-		int seen = 0;
-		/* No term yet: terms.p is NULL, and NULL + 0 is undefined. */
-		const char *p = cv->terms.p, *end = p ? p + cv->terms.len : NULL;
-		for (const char *q = p; p && q <= end; q++) {
-			if (q == end || *q == ';') {
-				if ((size_t)(q - p) == t->len - 1 && !memcmp(p, t->p, t->len - 1))
-					seen = 1;
-				p = q + 1;
-			}
-		}
-		if (seen || memchr(t->p, ';', t->len - 1))
-			continue;	/* ';' joins the terms: a term holding one is left out */
+		const char *p = text.p + h->start;
+		size_t n = h->end - h->start;
+		/* ';' joins the terms: a term holding one is left out. */
+		if (!n || memchr(p, ';', n) || has_term(&cv->terms, p, n))
+			continue;
 		if (cv->terms.len)
 			cx_buf_addc(&cv->terms, ';');
-		cx_buf_add(&cv->terms, t->p, t->len - 1);
+		cx_buf_add(&cv->terms, p, n);
 	}
 	return 1;
 }
