@@ -11,7 +11,7 @@
 enum { OPT_BATCH = 0x100 };
 
 static const cx_option options[] = {
-	{ "key", 'k', "FIELD[:MODS]", "sort by FIELD; MODS: n (numeric), t (time), desc; repeat for ties" },
+	{ "key", 'k', "KEY", "FIELD[:MODS]: sort by FIELD; MODS n (numeric), t (time), desc; repeat for ties" },
 	{ "unique", 'u', NULL, "write only the first record of each run of equal keys" },
 	{ "buffer-size", 'S', "SIZE", "hold up to SIZE of records in memory, then spill runs (default: 256M)" },
 	{ "temporary-directory", 'T', "DIR", "write the runs in DIR (default: $TMPDIR, else /tmp)" },
