@@ -9,6 +9,7 @@
 #include "core/cxtime.h"
 #include "core/err.h"
 #include "core/num.h"
+#include "io/stream.h"
 
 static const struct {
 	const char *name;
@@ -19,12 +20,18 @@ static const struct {
 	{ "desc", -1 },
 };
 
+/* The reason, quoting the spec and the bad part as cx_shown does, so that
+ * a newline or a control byte in them cannot break the message's line. */
 static int bad(cx_buf *err, const char *spec, const char *what, const char *p, size_t n)
 {
+	cx_buf q = CX_BUF_INIT;
 	cx_buf_reset(err);
-	cx_buf_addf(err, "-k '%s': %s", spec, what);
-	if (p)
-		cx_buf_addf(err, " '%.*s'", (int)n, p);
+	cx_buf_addf(err, "-k '%s': %s", cx_shown(&q, spec, strlen(spec)), what);
+	if (p) {
+		cx_buf_reset(&q);
+		cx_buf_addf(err, " '%s'", cx_shown(&q, p, n));
+	}
+	cx_buf_free(&q);
 	return -1;
 }
 
