@@ -181,6 +181,23 @@ _cx_cmd_cx_metrics() { # CUR PREV
 	esac
 }
 
+# cx-sort
+_cx_cmd_cx_sort() { # CUR PREV
+	case $2 in
+	-o|--output) _cx_files "$1" ;;
+	-T|--temporary-directory) _cx_dirs "$1" ;;
+	--tz) _cx_zones "$1" ;;
+	-k|--key|-S|--buffer-size|--batch-size|--max-mem) COMPREPLY=() ;;
+	*)
+		if [[ $1 == -* ]]; then
+			_cx_words '-k --key -u --unique -S --buffer-size -T --temporary-directory --batch-size -o --output --tz --max-mem -h --help -V --version' "$1"
+		else
+			_cx_files "$1"
+		fi
+		;;
+	esac
+}
+
 # cx-trend
 _cx_cmd_cx_trend() { # CUR PREV
 	case $2 in
@@ -212,7 +229,7 @@ _cx() { # complete -F handler of cx
 			return
 		fi
 		cmds=$("$cx" commands 2>/dev/null)
-		[[ -n $cmds ]] || cmds='alert classify dialog format ingest metrics trend'
+		[[ -n $cmds ]] || cmds='alert classify dialog format ingest metrics sort trend'
 		(( COMP_CWORD == 1 )) && cmds+=$'\nhelp\ncommands'
 		_cx_words "$cmds" "$cur"
 		return
@@ -230,4 +247,4 @@ _cx() { # complete -F handler of cx
 }
 
 complete -F _cx cx
-complete -F _cx_program cx-alert cx-classify cx-dialog cx-format cx-ingest cx-metrics cx-trend
+complete -F _cx_program cx-alert cx-classify cx-dialog cx-format cx-ingest cx-metrics cx-sort cx-trend

@@ -46,10 +46,7 @@ void cx_usage_error(const char *fmt, ...)
 	cx_die_quietly(CX_EXIT_USAGE);
 }
 
-/* --max-mem: an address-space limit, so that a group table that outgrows
- * the machine ends in cx's own "out of memory" message (malloc fails,
- * err.c dies with status 4) instead of the kernel's OOM killer. */
-static void set_max_mem(const char *arg)
+unsigned long long cx_opt_size(const char *opt, const char *arg)
 {
 	char *end = (char *)arg;
 	errno = 0;
@@ -64,8 +61,17 @@ static void set_max_mem(const char *arg)
 	case 'g': case 'G': unit = 1ull << 30; end++; break;
 	}
 	if (errno || end == arg || *end || v == 0 || v > (1ull << 50) / unit)
-		cx_usage_error("--max-mem takes a size such as 512M or 2G, not '%s'", arg);
-	struct rlimit rl = { (rlim_t)(v * unit), (rlim_t)(v * unit) };
+		cx_usage_error("%s takes a size such as 512M or 2G, not '%s'", opt, arg);
+	return v * unit;
+}
+
+/* --max-mem: an address-space limit, so that a group table that outgrows
+ * the machine ends in cx's own "out of memory" message (malloc fails,
+ * err.c dies with status 4) instead of the kernel's OOM killer. */
+static void set_max_mem(const char *arg)
+{
+	unsigned long long v = cx_opt_size("--max-mem", arg);
+	struct rlimit rl = { (rlim_t)v, (rlim_t)v };
 	if (setrlimit(RLIMIT_AS, &rl) != 0)
 		cx_die(CX_EXIT_IO, "--max-mem %s: %s", arg, strerror(errno));
 	cx_mem_limit = arg;

@@ -59,4 +59,10 @@ _Noreturn void cx_exit_stdout(void);
  * naming the option. */
 long long cx_opt_int(const char *opt, const char *arg, long long min, long long max);
 
+/* Parse a size: digits with an optional K, M or G (binary units), more
+ * than 0 and at most 2^50 bytes; else die with a usage error naming the
+ * option ("--max-mem takes a size such as 512M or 2G, not 'x'").  Behind
+ * --max-mem and cx-sort -S. */
+unsigned long long cx_opt_size(const char *opt, const char *arg);
+
 #endif

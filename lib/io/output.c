@@ -12,7 +12,8 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-/* Temporary files to remove if we die: -o, --rejects, a state file. */
+/* Temporary files to remove if we die: -o, --rejects, a state file,
+ * cx-sort's runs (cx_tmp_make). */
 #define MAX_TMP 8
 static char *tmp_files[MAX_TMP];
 static volatile sig_atomic_t ntmp;
@@ -25,7 +26,7 @@ static void remove_tmp(void)
 	ntmp = 0;
 }
 
-static void forget_tmp(const char *path)
+void cx_tmp_forget(const char *path)
 {
 	for (int i = 0; i < ntmp; i++)
 		if (tmp_files[i] == path)
@@ -52,6 +53,33 @@ static void catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
+}
+
+int cx_tmp_make(char *tmpl)
+{
+	int slot = 0;
+	while (slot < ntmp && tmp_files[slot])
+		slot++;
+	if (slot == MAX_TMP)
+		return -2;
+	static int hooked;
+	if (!hooked) {
+		hooked = 1;
+		cx_atdie(remove_tmp);
+		catch_signals();
+	}
+	/* Registered before it exists: a signal during mkstemp unlinks a name
+	 * that is either still the template or the new file. */
+	tmp_files[slot] = tmpl;
+	if (slot == ntmp)
+		ntmp = ntmp + 1;
+	int fd = mkstemp(tmpl);
+	if (fd < 0) {
+		int e = errno;
+		tmp_files[slot] = NULL;
+		errno = e;
+	}
+	return fd;
 }
 
 cx_output *cx_output_open(const char *path)
@@ -86,15 +114,6 @@ cx_output *cx_output_open(const char *path)
 			cx_die(CX_EXIT_IO, "cannot follow the link '%s': %s", path, strerror(errno));
 		path = real;
 	}
-	int slot = 0;
-	while (slot < ntmp && tmp_files[slot])
-		slot++;
-	if (slot == MAX_TMP) {
-		free(real);
-		free(o->buf);
-		free(o);
-		cx_die(CX_EXIT_IO, "more than %d output files open at once", MAX_TMP);
-	}
 	o->path = cx_strdup(path);
 	free(real);
 	path = o->path;
@@ -104,7 +123,9 @@ cx_output *cx_output_open(const char *path)
 		cx_buf_addf(&t, "%.*s.%s.XXXXXX", (int)(slash - path + 1), path, slash + 1);
 	else
 		cx_buf_addf(&t, ".%s.XXXXXX", path);
-	o->fd = mkstemp(t.p);
+	o->fd = cx_tmp_make(t.p);
+	if (o->fd == -2)
+		cx_die(CX_EXIT_IO, "more than %d output files open at once", MAX_TMP);
 	if (o->fd < 0)
 		cx_die(CX_EXIT_IO, "cannot create a temporary file for '%s': %s", path, strerror(errno));
 	/* mkstemp makes 0600; give the file the mode a plain open would. */
@@ -112,15 +133,16 @@ cx_output *cx_output_open(const char *path)
 	umask(um);
 	fchmod(o->fd, 0666 & ~um);
 	o->tmp = t.p;
-	static int hooked;
-	if (!hooked) {
-		hooked = 1;
-		cx_atdie(remove_tmp);
-		catch_signals();
-	}
-	tmp_files[slot] = o->tmp;
-	if (slot == ntmp)
-		ntmp = ntmp + 1;
+	return o;
+}
+
+cx_output *cx_output_fdopen(int fd, const char *name)
+{
+	cx_output *o = cx_calloc(1, sizeof *o);
+	o->buf = cx_malloc(CX_OUTPUT_BUFFER);
+	o->fd = fd;
+	o->direct = 1;
+	o->path = cx_strdup(name);
 	return o;
 }
 
@@ -206,7 +228,7 @@ void cx_output_close(cx_output *o)
 		if (rename(o->tmp, o->path) < 0)
 			cx_die(CX_EXIT_IO, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
 			       strerror(errno));
-		forget_tmp(o->tmp);
+		cx_tmp_forget(o->tmp);
 		free(o->tmp);
 		free(o->path);
 	} else if (o->fd == 1) {

@@ -38,6 +38,9 @@ typedef struct cx_output {
 
 /* path NULL or "-": standard output. */
 cx_output *cx_output_open(const char *path);
+/* Write to an open descriptor, which cx_output_close() closes; name is
+ * for the messages.  For a file of the program's own (cx-sort's runs). */
+cx_output *cx_output_fdopen(int fd, const char *name);
 /* Flush, and for a file: fsync, rename into place.  Dies on error. */
 void cx_output_close(cx_output *o);
 void cx_output_flush(cx_output *o);
@@ -65,6 +68,18 @@ static inline void cx_out_eol(cx_output *o)
 	if (o->line_buffered)
 		cx_output_flush(o);
 }
+
+/*
+ * Temporary files that must not outlive the program (-o's, cx-sort's
+ * runs).  cx_tmp_make() creates one with mkstemp(3) from tmpl (a path
+ * ending in XXXXXX, rewritten in place) and remembers tmpl until
+ * cx_tmp_forget(tmpl): if the program dies first (cx_die, a usage error,
+ * SIGINT, SIGTERM, SIGHUP), the file is removed.  The caller owns tmpl
+ * and keeps it alive while it is remembered.  Returns the descriptor, -1
+ * with errno set when mkstemp fails, -2 when 8 are remembered already.
+ */
+int cx_tmp_make(char *tmpl);
+void cx_tmp_forget(const char *tmpl);
 
 /*
  * A file that is read, then replaced (cx-alert --state), must not be
