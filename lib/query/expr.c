@@ -110,8 +110,8 @@ static int lex_string(parser *p, token *t)
 			if (i + 1 >= p->n)
 				return fail(p, t->off, "unterminated string (no closing '\"')");
 			char d = p->s[i + 1];
-			t->escaped = 1;
 			/* Any other pair is kept whole, so "\d+" reaches PCRE2 as \d+. */
+			t->escaped |= d == '"' || d == '\\' || d == 't' || d == 'n';
 			if (d == '"' || d == '\\')
 				cx_buf_addc(&p->val, d);
 			else if (d == 't')
@@ -708,7 +708,7 @@ cx_expr *cx_expr_parse(const char *src, size_t n, cx_expr_error *err)
 	if (bad)
 		rc = fail(&p, bad - 1, "the expression is not UTF-8 (byte %zu)", bad);
 	else if ((rc = next(&p)) == 0 && p.tok.t == T_END)
-		rc = fail(&p, p.tok.off, "empty expression");
+		rc = fail(&p, 0, "empty expression");
 	else if (rc == 0 && (rc = parse_or(&p, &p.e->root)) == 0 && p.tok.t != T_END) {
 		if (p.tok.t == T_RP)
 			rc = fail(&p, p.tok.off, "unmatched ')'");
