@@ -766,7 +766,9 @@ void cx_expr_error_format(cx_buf *b, const char *src, size_t n, const cx_expr_er
 		uint32_t cp;
 		size_t k = cx_utf8_decode(src + i, end - i, &cp);
 		unsigned char c = (unsigned char)src[i];
-		if (c == '\t' || (c >= 0x20 && c != 0x7f))
+		/* A byte that is not UTF-8 is echoed as '?', like a control byte. */
+		int bad = c >= 0x80 && cx_utf8_check(src + i, k) != 0;
+		if (!bad && (c == '\t' || (c >= 0x20 && c != 0x7f)))
 			cx_buf_add(&echo, src + i, k);
 		else
 			cx_buf_addc(&echo, '?');
@@ -775,7 +777,7 @@ void cx_expr_error_format(cx_buf *b, const char *src, size_t n, const cx_expr_er
 			if (c == '\t')
 				cx_buf_addc(&caret, '\t');
 			else
-				for (int w = c < 0x20 || c == 0x7f ? 1 : cx_cp_width(cp); w > 0; w--)
+				for (int w = bad || c < 0x20 || c == 0x7f ? 1 : cx_cp_width(cp); w > 0; w--)
 					cx_buf_addc(&caret, ' ');
 		}
 		i += k;

@@ -1,3 +1,9 @@
+/*
+ * filter.c: the run of cx-filter (filter.h): compile the expression or
+ * report where it is wrong, then one pass over the records, each written
+ * as its raw line when selected.  Holds no record past the next read; the
+ * count is the only state.
+ */
 #include "query/filter.h"
 
 #include <stdio.h>
