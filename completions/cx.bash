@@ -129,6 +129,22 @@ _cx_cmd_cx_dialog() { # CUR PREV
 	esac
 }
 
+# cx-filter
+_cx_cmd_cx_filter() { # CUR PREV
+	case $2 in
+	-o|--output) _cx_files "$1" ;;
+	--tz) _cx_zones "$1" ;;
+	--max-mem) COMPREPLY=() ;;
+	*)
+		if [[ $1 == -* ]]; then
+			_cx_words '-v --invert -c --count -o --output --tz --max-mem -h --help -V --version' "$1"
+		else
+			_cx_files "$1"
+		fi
+		;;
+	esac
+}
+
 # cx-format
 _cx_cmd_cx_format() { # CUR PREV
 	case $2 in
@@ -229,7 +245,7 @@ _cx() { # complete -F handler of cx
 			return
 		fi
 		cmds=$("$cx" commands 2>/dev/null)
-		[[ -n $cmds ]] || cmds='alert classify dialog format ingest metrics sort trend'
+		[[ -n $cmds ]] || cmds='alert classify dialog filter format ingest metrics sort trend'
 		(( COMP_CWORD == 1 )) && cmds+=$'\nhelp\ncommands'
 		_cx_words "$cmds" "$cur"
 		return
@@ -247,4 +263,4 @@ _cx() { # complete -F handler of cx
 }
 
 complete -F _cx cx
-complete -F _cx_program cx-alert cx-classify cx-dialog cx-format cx-ingest cx-metrics cx-sort cx-trend
+complete -F _cx_program cx-alert cx-classify cx-dialog cx-filter cx-format cx-ingest cx-metrics cx-sort cx-trend
