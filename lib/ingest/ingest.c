@@ -278,16 +278,6 @@ static void build_header(struct run *r)
 	}
 }
 
-static void write_header(cx_output *o, char *const *names, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			cx_out_c(o, '\t');
-		cx_out_field(o, names[i], strlen(names[i]));
-	}
-	cx_out_eol(o);
-}
-
 /* Send a row to the reject stream, or report it.  Duplicates are counted
  * apart from rejects, and only recorded where there is a reject stream. */
 static void refuse(struct run *r, struct source *src, const cx_row *row, const char *reason,
@@ -522,7 +512,7 @@ int cx_ingest_run(const cx_ingest_conf *c, const cx_ingest_input *inputs, size_t
 	r.progress = !c->quiet && isatty(2);
 
 	r.out = cx_output_open(output);
-	write_header(r.out, r.out_names, r.nout);
+	cx_out_header(r.out, r.out_names, r.nout);
 	cx_rejects_open(&r.rej, c->rejects, "row", 1, 0);
 
 	for (size_t s = 0; s < n; s++) {

@@ -260,3 +260,13 @@ void cx_unlock(int fd)
 	if (fd >= 0)
 		close(fd);	/* the flock goes with the last descriptor */
 }
+
+void cx_out_header(cx_output *o, char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			cx_out_c(o, '\t');
+		cx_out_field(o, names[i], strlen(names[i]));
+	}
+	cx_out_eol(o);
+}

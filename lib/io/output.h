@@ -81,6 +81,11 @@ static inline void cx_out_eol(cx_output *o)
 int cx_tmp_make(char *tmpl);
 void cx_tmp_forget(const char *tmpl);
 
+/* A header line: the names, escaped, tab-separated.  For the programs
+ * whose output has the input's fields (cx-filter, cx-sort) or its own
+ * (cx-ingest). */
+void cx_out_header(cx_output *o, char *const *names, size_t n);
+
 /*
  * A file that is read, then replaced (cx-alert --state), must not be
  * read by a second run before the first has replaced it, or the second

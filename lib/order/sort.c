@@ -171,16 +171,6 @@ void sort_emit(sort_ctx *x, const char *line, size_t n, const cx_sort_val *vals)
 	cx_out_raw(x->out, line, n + 1);
 }
 
-static void write_header(const cx_reader *r, cx_output *out)
-{
-	for (size_t i = 0; i < r->nfields; i++) {
-		if (i)
-			cx_out_c(out, '\t');
-		cx_out_field(out, r->names[i], strlen(r->names[i]));
-	}
-	cx_out_eol(out);
-}
-
 int cx_sort_run(cx_sort_conf *c, cx_reader *r, cx_output *out)
 {
 	sort_ctx x = { .c = c, .out = out };
@@ -213,7 +203,7 @@ int cx_sort_run(cx_sort_conf *c, cx_reader *r, cx_output *out)
 		hold(&x, &m, cx_reader_line(r), &s);
 	}
 
-	write_header(r, out);
+	cx_out_header(out, r->names, r->nfields);
 	if (!s) {
 		sort_held(&x, &m);
 		for (size_t i = 0; i < m.n; i++) {

@@ -24,21 +24,11 @@ cx_expr *cx_filter_compile(const char *text)
 	return e;
 }
 
-static void write_header(const cx_reader *r, cx_output *out)
-{
-	for (size_t i = 0; i < r->nfields; i++) {
-		if (i)
-			cx_out_c(out, '\t');
-		cx_out_field(out, r->names[i], strlen(r->names[i]));
-	}
-	cx_out_eol(out);
-}
-
 int cx_filter_run(const cx_filter_conf *c, cx_expr *e, cx_reader *r, cx_output *out)
 {
 	cx_reader_split(r, cx_expr_bind(e, r));
 	if (!c->count)
-		write_header(r, out);
+		cx_out_header(out, r->names, r->nfields);
 	unsigned long long selected = 0;
 	int want = !c->invert;
 	while (cx_reader_next(r)) {
