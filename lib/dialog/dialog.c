@@ -264,6 +264,10 @@ static void use_turn(engine *e, conv *cv, int agent, long long turn, cx_instant 
 		cv->have_ts = 1;
 		e->when[cx_time_format(ts, e->when)] = '\0';
 	}
+	if (have_ts || e->have_now) {
+		cv->idle_at = have_ts ? ts : e->now;
+		cv->idle_known = 1;
+	}
 	if (agent)
 		dialog_agent_turn(e, cv, text);
 	else

@@ -116,12 +116,27 @@ void dialog_close(engine *e, conv *cv)
 	append(&e->closed_head, &e->closed_tail, cv);
 }
 
+/* A conversation whose turns have no time (an empty ts) is active as of
+ * the first "now" after them: its clock starts then, so that it neither
+ * stays open for ever nor keeps the ones behind it open. */
 void dialog_close_idle(engine *e)
 {
 	if (!e->c->idle || !e->have_now)
 		return;
-	while (e->open_head && e->open_head->have_ts && e->open_head->last_ts < e->now - e->c->idle)
-		dialog_close(e, e->open_head);
+	while (e->open_head) {
+		conv *h = e->open_head;
+		if (!h->idle_known) {
+			h->idle_at = e->now;
+			h->idle_known = 1;
+			dialog_touch(e, h);
+			if (e->open_head == h)
+				break;
+			continue;
+		}
+		if (h->idle_at >= e->now - e->c->idle)
+			break;
+		dialog_close(e, h);
+	}
 }
 
 static int by_seq(const void *a, const void *b)

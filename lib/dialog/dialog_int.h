@@ -46,6 +46,9 @@ typedef struct conv {
 	long long last_turn;
 	int have_turn, have_ts;
 	cx_instant first_ts, last_ts, first_customer_ts;
+	cx_instant idle_at;		/* its last activity for --idle: a turn's ts, or "now"
+					 * for a turn without one */
+	int idle_known;
 	int have_customer_ts;
 	long long first_reply_s;	/* -1: no agent reply after a customer turn */
 	unsigned long turns, agent_turns, customer_turns, negative_turns, problems;
