@@ -105,6 +105,14 @@ static void handle(int key, const char *arg, void *ctx)
 	}
 }
 
+static void free_args(struct args *a)
+{
+	free(a->files);
+	free(a->rules);
+	free(a->lexicons);
+	free(a->excl_files);
+}
+
 int main(int argc, char **argv)
 {
 	cx_set_progname(argv[0]);
@@ -119,7 +127,7 @@ int main(int argc, char **argv)
 			"Rows are written as conversations close.  Exit status 1: an alert was written.\n",
 		.uses_tz = 1,
 	};
-	struct args a = { .c = { .similar = 0.8, .min_chars = 4, 
+	struct args a = { .c = { .similar = 0.8, .min_chars = 4,
 				 .agent_values = "agent", .customer_values = "customer" } };
 	a.files = cx_calloc((size_t)argc + 1, sizeof *a.files);
 	a.rules = cx_calloc((size_t)argc + 1, sizeof *a.rules);
@@ -131,6 +139,7 @@ int main(int argc, char **argv)
 	if (a.print_rules || a.print_excludes) {
 		cx_out_s(out, a.print_rules ? cx_dialog_default_rules : cx_dialog_default_excludes);
 		cx_output_close(out);
+		free_args(&a);
 		return CX_EXIT_OK;
 	}
 	if (a.no_sentiment && a.nlexicons)
@@ -163,9 +172,6 @@ int main(int argc, char **argv)
 	cx_lex_free(lx);
 	free(excl);
 	cx_buf_free(&excl_text);
-	free(a.files);
-	free(a.rules);
-	free(a.lexicons);
-	free(a.excl_files);
+	free_args(&a);
 	return rc;
 }
