@@ -16,13 +16,11 @@
 #include "dialog/dialog_int.h"
 #include "io/canon.h"
 
-/* A field the input may lack, unless the user named it (given, or -u
+/* A field the input may lack, unless the user renamed it (-u
  * canonical=field): then a header without it is a usage error, not a
  * silent run without turn numbers or times. */
-static long optional_col(const cx_reader *r, const char *given, const char *canonical)
+static long optional_col(const cx_reader *r, const char *canonical)
 {
-	if (given)
-		return (long)cx_reader_need(r, given);
 	const char *name = cx_canon(canonical);
 	if (strcmp(name, canonical))
 		return (long)cx_reader_need(r, name);
@@ -56,13 +54,13 @@ static void setup(engine *e, char **paths, size_t npaths)
 	compile_end(e);
 	e->r = cx_reader_open(paths, npaths);
 	cx_reader *r = e->r;
-	e->id_col = cx_reader_need(r, c->id_field ? c->id_field : cx_canon("conversation_id"));
-	e->speaker_col = cx_reader_need(r, c->speaker_field ? c->speaker_field : cx_canon("speaker"));
-	e->turn_col = optional_col(r, c->turn_field, "turn");
-	e->ts_col = optional_col(r, c->ts_field, "ts");
+	e->id_col = cx_reader_need(r, cx_canon("conversation_id"));
+	e->speaker_col = cx_reader_need(r, cx_canon("speaker"));
+	e->turn_col = optional_col(r, "turn");
+	e->ts_col = optional_col(r, "ts");
 	if (c->idle && e->ts_col < 0)
 		cx_die(CX_EXIT_USAGE, "--idle needs turn times, and the input has no field '%s'",
-		       c->ts_field ? c->ts_field : cx_canon("ts"));
+		       cx_canon("ts"));
 	if (c->keep)
 		e->keep_cols = cx_reader_need_list(r, c->keep, &e->nkeep);
 	cx_textsrc_open(&e->text, r, c->text_fields);

@@ -39,8 +39,9 @@
  * still counted as turns but start no cluster. */
 #define CX_DIALOG_MAX_CLUSTERS 256
 
+/* The turn fields are the canonical ones of cx.7 (conversation_id,
+ * speaker, turn, ts, text), renamed with cx_canon_use (-u). */
 typedef struct cx_dialog_conf {
-	const char *id_field, *speaker_field, *turn_field, *ts_field;	/* NULL: canonical */
 	const char *text_fields;	/* NULL: the canonical text */
 	const char *keep;		/* fields copied from a conversation's first turn */
 	const char *agent_values, *customer_values;	/* comma lists */
