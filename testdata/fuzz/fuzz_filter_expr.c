@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/cxtime.h"
+#include "core/err.h"
 #include "io/stream.h"
 #include "query/expr_int.h"
 
@@ -47,6 +48,9 @@ static void evaluate(cx_expr *e)
 	if (e->nslots == 0)
 		return;
 	cx_buf b = CX_BUF_INIT;
+	/* The reader drops one BOM at the start of its input: one of ours
+	 * keeps a first field name that itself begins with U+FEFF. */
+	cx_buf_adds(&b, "\xEF\xBB\xBF");
 	for (size_t i = 0; i < e->nslots; i++) {
 		if (i)
 			cx_buf_addc(&b, '\t');
@@ -78,10 +82,18 @@ static void evaluate(cx_expr *e)
 	cx_reader_close(r);
 }
 
+/* Evaluation on these two records must not die; should it, abort, so
+ * that libFuzzer writes the input out (cx_die's _exit would not). */
+static void die_is_a_finding(void)
+{
+	abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
 	if (!ready) {
+		cx_atdie(die_is_a_finding);
 		if (cx_tz_set("America/New_York", NULL) != 0)
 			abort();
 		ready = 1;
