@@ -157,14 +157,19 @@ static int read_line(cx_reader *r, const char **p, size_t *n)
 	return 1;
 }
 
-static const char *list_names(const cx_reader *r, cx_buf *b)
+const char *cx_names_list(char *const *names, size_t n, cx_buf *b)
 {
-	for (size_t i = 0; i < r->nfields; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (i)
 			cx_buf_adds(b, ", ");
-		cx_buf_adds(b, r->names[i]);
+		cx_buf_adds(b, names[i]);
 	}
 	return b->p ? b->p : "";
+}
+
+static const char *list_names(const cx_reader *r, cx_buf *b)
+{
+	return cx_names_list(r->names, r->nfields, b);
 }
 
 /* Read the header of the current input.  For the first input it becomes

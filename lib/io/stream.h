@@ -73,6 +73,10 @@ int cx_reader_find(const cx_reader *r, const char *name);
 /* Index of a field that must exist: dies (status 2) naming the fields the
  * header has. */
 size_t cx_reader_need(const cx_reader *r, const char *name);
+/* Append names[0..n) to b as "a, b, c" (the list a "no field" message
+ * gives) and return b->p. */
+const char *cx_names_list(char *const *names, size_t n, cx_buf *b);
+
 /* Resolve a comma-separated list of names (a '\,' is a literal comma);
  * returns a malloc'd array of indexes, count in *n.  Dies like need(). */
 size_t *cx_reader_need_list(const cx_reader *r, const char *list, size_t *n);
