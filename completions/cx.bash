@@ -214,6 +214,21 @@ _cx_cmd_cx_sort() { # CUR PREV
 	esac
 }
 
+# cx-top
+_cx_cmd_cx_top() { # CUR PREV
+	case $2 in
+	-o|--output) _cx_files "$1" ;;
+	-g|--group|-v|--value|-p|--parent|-n|--top|--pareto|--max-mem) COMPREPLY=() ;;
+	*)
+		if [[ $1 == -* ]]; then
+			_cx_words '-g --group -v --value -p --parent -n --top --pareto --others -o --output --max-mem -h --help -V --version' "$1"
+		else
+			_cx_files "$1"
+		fi
+		;;
+	esac
+}
+
 # cx-trend
 _cx_cmd_cx_trend() { # CUR PREV
 	case $2 in
@@ -245,7 +260,7 @@ _cx() { # complete -F handler of cx
 			return
 		fi
 		cmds=$("$cx" commands 2>/dev/null)
-		[[ -n $cmds ]] || cmds='alert classify dialog filter format ingest metrics sort trend'
+		[[ -n $cmds ]] || cmds='alert classify dialog filter format ingest metrics sort top trend'
 		(( COMP_CWORD == 1 )) && cmds+=$'\nhelp\ncommands'
 		_cx_words "$cmds" "$cur"
 		return
@@ -263,4 +278,4 @@ _cx() { # complete -F handler of cx
 }
 
 complete -F _cx cx
-complete -F _cx_program cx-alert cx-classify cx-dialog cx-filter cx-format cx-ingest cx-metrics cx-sort cx-trend
+complete -F _cx_program cx-alert cx-classify cx-dialog cx-filter cx-format cx-ingest cx-metrics cx-sort cx-top cx-trend
