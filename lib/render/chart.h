@@ -72,6 +72,15 @@ typedef struct cx_chart {
 	size_t nrows;
 	const char *const *rows;	/* nrows labels */
 	const double *cells;	/* nrows * n values, row by row; NaN: missing */
+	/* Added after the first version; a zero-initialised chart leaves them
+	 * absent. */
+	/* PARETO, optional (cx-top's cum_share and vital columns); NULL: the
+	 * writers compute them from the values in the order given, an item
+	 * being vital while the share before it is below the threshold */
+	const double *cum;	/* n cumulative shares, 0..1 */
+	const unsigned char *vital;	/* n flags */
+	/* HEATMAP, optional: what the colour shows, the legend's title */
+	const char *value_label;
 } cx_chart;
 
 typedef struct cx_svg_opts {
@@ -102,5 +111,31 @@ void cx_term_chart(cx_buf *b, const cx_chart *c, const cx_term_opts *o);
 /* Append a sparkline of n values (▁▂▃▄▅▆▇█, a space for NaN), one
  * character a value, scaled from the smallest to the largest. */
 void cx_term_sparkline(cx_buf *b, const double *y, size_t n);
+
+/*
+ * What both writers share, public so that a test (and cx-report's tables)
+ * can see the same numbers the charts show.
+ */
+
+/* A value axis: "nice" ticks lo, lo + step, ..., hi (count intervals),
+ * step 1, 2 or 5 times a power of ten, covering the data's [lo, hi] in
+ * about `want` intervals; decimals is what the tick labels need. */
+typedef struct cx_chart_axis {
+	double lo, hi, step;
+	int count;
+	int decimals;
+} cx_chart_axis;
+
+/* Ticks for data in [lo, hi] (either order; non-finite or equal ends are
+ * widened to a usable range; magnitudes are clamped to 1e300). */
+void cx_chart_nice_axis(cx_chart_axis *a, double lo, double hi, int want);
+
+/* Append a tick label of the axis a (its decimals; no unit). */
+void cx_chart_tick(cx_buf *b, const cx_chart_axis *a, double v);
+
+/* Append a value as the charts label it: c->decimals digits after the
+ * point (when < 0: four significant digits, trailing zeros dropped), then
+ * c->unit.  A value that is not finite appends nothing. */
+void cx_chart_value(cx_buf *b, const cx_chart *c, double v);
 
 #endif
